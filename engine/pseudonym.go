@@ -1,0 +1,17 @@
+package engine
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// Pseudonym returns the stable pseudonymous id of a member within a group:
+// an HMAC of the member id under the group's secret key. It is the same in
+// every export and analysis of the group, differs between groups, and
+// cannot be turned back into the internal id without the key.
+func Pseudonym(g *Group, memberID string) string {
+	mac := hmac.New(sha256.New, []byte(g.PseudonymKey))
+	mac.Write([]byte(memberID))
+	return "m_" + hex.EncodeToString(mac.Sum(nil)[:8])
+}
