@@ -284,10 +284,10 @@ type Transition string
 
 // Round transitions a facilitator can ask for.
 const (
-	TransitionOpen    Transition = "open"    // draft → proposing
-	TransitionRating  Transition = "rating"  // draft or proposing → rating
-	TransitionClose   Transition = "close"   // proposing or rating → closed
-	TransitionReopen  Transition = "reopen"  // closed → rating, while no later round has opened
+	TransitionOpen    Transition = "open"   // draft → proposing
+	TransitionRating  Transition = "rating" // draft or proposing → rating
+	TransitionClose   Transition = "close"  // proposing or rating → closed
+	TransitionReopen  Transition = "reopen" // closed → rating, while no later round has opened
 	transitionOnClock Transition = "schedule"
 )
 
