@@ -12,6 +12,7 @@ type Config struct {
 	// Now is the clock; defaults to time.Now. Times are always UTC.
 	Now func() time.Time
 	// Events receives a notice after every committed change to a round.
+	// When it is a *Hub, Subscribe serves live updates from it.
 	Events Publisher
 	// AccountSessionTTL bounds a signed-in account's session (default 12 h).
 	AccountSessionTTL time.Duration
@@ -26,6 +27,7 @@ type Engine struct {
 	store             Store
 	now               func() time.Time
 	events            Publisher
+	hub               *Hub
 	accountSessionTTL time.Duration
 	memberSessionTTL  time.Duration
 	apiTokenTTL       time.Duration
@@ -49,8 +51,9 @@ func New(cfg Config) *Engine {
 		e.now = time.Now
 	}
 	if e.events == nil {
-		e.events = discardEvents{}
+		e.events = NewHub()
 	}
+	e.hub, _ = e.events.(*Hub)
 	if e.accountSessionTTL == 0 {
 		e.accountSessionTTL = 12 * time.Hour
 	}

@@ -25,6 +25,3 @@ type Publisher interface {
 	Publish(ctx context.Context, ev RoundEvent)
 }
 
-type discardEvents struct{}
-
-func (discardEvents) Publish(context.Context, RoundEvent) {}
