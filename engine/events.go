@@ -24,4 +24,3 @@ type RoundEvent struct {
 type Publisher interface {
 	Publish(ctx context.Context, ev RoundEvent)
 }
-
