@@ -271,8 +271,9 @@ func orthonormalise(q []float64, n, b int, rng *rand.Rand) {
 // project returns each member's coordinates on the two components with
 // Polis's sparsity-aware scaling: √(C / max(n_i, 1)) · Σ_j (x_ij − μ_j)·pc_j,
 // where C is the number of proposals that have at least one rating and n_i
-// the number member i rated. Members with no ratings sit at the origin.
-func project(r *ratings, pc [2][]float64) [][2]float64 {
+// the number member i rated, both increased by moderatedOut (see
+// Options.ModeratedOut). Members with no ratings sit at the origin.
+func project(r *ratings, pc [2][]float64, moderatedOut int) [][2]float64 {
 	rated := 0
 	for _, c := range r.colCount {
 		if c > 0 {
@@ -292,7 +293,7 @@ func project(r *ratings, pc [2][]float64) [][2]float64 {
 			a += x * pc[0][j]
 			b += x * pc[1][j]
 		}
-		scale := math.Sqrt(float64(rated) / float64(hi-lo))
+		scale := math.Sqrt(float64(rated+moderatedOut) / float64(hi-lo+moderatedOut))
 		out[i] = [2]float64{a * scale, b * scale}
 	}
 	return out
