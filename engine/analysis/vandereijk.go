@@ -1,5 +1,7 @@
 package analysis
 
+import "math"
+
 // VanDerEijkA returns van der Eijk's agreement A (van der Eijk 2001,
 // Quality & Quantity 35(3):325–341) of a frequency vector over the declared
 // ordered categories, empty categories included (an empty middle category is
@@ -63,6 +65,11 @@ func VanDerEijkA(counts []float64) (float64, error) {
 			}
 		}
 		a += m * float64(s) / n * patternAgreement(pattern, s)
+	}
+	if math.Abs(a) < 1e-12 {
+		// Layers can cancel exactly in theory and leave −1e-17 in floating
+		// point; the sign of A decides "split", so snap the dust to 0.
+		a = 0
 	}
 	return a, nil
 }
