@@ -13,8 +13,8 @@ func (a *API) registerAudit() {
 	huma.Register(a.huma, op("listAudit", http.MethodGet, "/groups/{groupId}/audit", "Audit",
 		"List the group's audit events: who did what to which thing, never content"),
 		func(ctx context.Context, in *struct {
-			groupPath
-			pageQuery
+			GroupPath
+			PageQuery
 		}) (*out[pageBody[*engine.AuditEvent]], error) {
 			p := in.page()
 			evs, err := a.eng.ListAudit(ctx, actorFrom(ctx), in.id(), p)

@@ -21,7 +21,7 @@ func (a *API) registerDecisions() {
 	huma.Register(a.huma, op("recordDecision", http.MethodPost, "/rounds/{roundId}/decisions", "Decisions",
 		"Record a decision on a proposal, with the rule verdict and dissent frozen as evidence"),
 		func(ctx context.Context, in *struct {
-			roundPath
+			RoundPath
 			Body decisionRequest
 		}) (*out[*engine.Decision], error) {
 			b := in.Body
@@ -31,7 +31,7 @@ func (a *API) registerDecisions() {
 
 	huma.Register(a.huma, op("listDecisions", http.MethodGet, "/groups/{groupId}/decisions", "Decisions",
 		"List the group's decisions in the order taken"),
-		func(ctx context.Context, in *struct{ groupPath }) (*listOutput[*engine.Decision], error) {
+		func(ctx context.Context, in *struct{ GroupPath }) (*listOutput[*engine.Decision], error) {
 			return listOf(a.eng.ListDecisions(ctx, actorFrom(ctx), in.id()))
 		})
 }

@@ -11,22 +11,29 @@ import (
 // and the rest; dto_test.go keeps them in step); the engine's validation
 // is the rule book and its FieldErrors reach the client unchanged.
 
-// Path parameters. The pattern is the shape of engine ids (UUIDv7 text);
-// an id of the right shape that names nothing is the engine's not-found.
+// Path parameters, embedded in operation inputs (huma finds parameters
+// only in exported embedded types). The pattern is the shape of engine
+// ids (UUIDv7 text); an id of the right shape that names nothing is the
+// engine's not-found.
 type (
-	groupPath struct {
+	// GroupPath is the groupId path parameter.
+	GroupPath struct {
 		GroupID string `path:"groupId" pattern:"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$" patternDescription:"an id" doc:"The group's id."`
 	}
-	roundPath struct {
+	// RoundPath is the roundId path parameter.
+	RoundPath struct {
 		RoundID string `path:"roundId" pattern:"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$" patternDescription:"an id" doc:"The round's id."`
 	}
-	proposalPath struct {
+	// ProposalPath is the proposalId path parameter.
+	ProposalPath struct {
 		ProposalID string `path:"proposalId" pattern:"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$" patternDescription:"an id" doc:"The proposal's id."`
 	}
-	memberPath struct {
+	// MemberPath is the memberId path parameter.
+	MemberPath struct {
 		MemberID string `path:"memberId" pattern:"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$" patternDescription:"an id" doc:"The member's id."`
 	}
-	invitePath struct {
+	// InvitePath is the inviteId path parameter.
+	InvitePath struct {
 		InviteID string `path:"inviteId" pattern:"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$" patternDescription:"an id" doc:"The invite's id."`
 	}
 )
@@ -36,19 +43,20 @@ type (
 // published round events, for example).
 func own(s string) string { return strings.Clone(s) }
 
-func (p groupPath) id() string    { return own(p.GroupID) }
-func (p roundPath) id() string    { return own(p.RoundID) }
-func (p proposalPath) id() string { return own(p.ProposalID) }
-func (p memberPath) id() string   { return own(p.MemberID) }
-func (p invitePath) id() string   { return own(p.InviteID) }
+func (p GroupPath) id() string    { return own(p.GroupID) }
+func (p RoundPath) id() string    { return own(p.RoundID) }
+func (p ProposalPath) id() string { return own(p.ProposalID) }
+func (p MemberPath) id() string   { return own(p.MemberID) }
+func (p InvitePath) id() string   { return own(p.InviteID) }
 
-// pageQuery asks for one page of a list ordered by id.
-type pageQuery struct {
+// PageQuery asks for one page of a list ordered by id (embedded in the
+// inputs of paginated operations).
+type PageQuery struct {
 	Limit int    `query:"limit" minimum:"1" maximum:"200" default:"50" doc:"How many items to return (1–200)."`
 	After string `query:"after" pattern:"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$" patternDescription:"an id" doc:"Return the items after this id: the next_after of the previous page."`
 }
 
-func (q pageQuery) page() engine.Page {
+func (q PageQuery) page() engine.Page {
 	limit := q.Limit
 	if limit == 0 {
 		limit = 50

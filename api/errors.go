@@ -136,6 +136,11 @@ func problemFor(ctx context.Context, status int, msg string, errs ...error) *Pro
 		return newProblem(status, codeOf(status), genericInternal)
 	}
 	p := newProblem(status, codeOf(status), humaDetail(status, msg))
+	if len(errs) == 0 && (status == http.StatusBadRequest || status == http.StatusRequestTimeout || status == http.StatusRequestEntityTooLarge) {
+		// huma's body failures ("request body is required", "… is too
+		// large limit=N bytes") come without details; they are about the body.
+		p.Errors = []ProblemField{{Field: "body", Location: "body", Rule: bodyRule(msg)}}
+	}
 	for _, err := range errs {
 		if err == nil {
 			continue
@@ -147,7 +152,7 @@ func problemFor(ctx context.Context, status int, msg string, errs ...error) *Pro
 				p.Errors = append(p.Errors, f)
 				continue
 			}
-			p.Errors = append(p.Errors, ProblemField{Field: fieldOf(ed.Location), Rule: ed.Message, Location: ed.Location})
+			p.Errors = append(p.Errors, ProblemField{Field: fieldOf(ed.Location), Rule: ruleOf(ed.Message), Location: ed.Location})
 			continue
 		}
 		p.Errors = append(p.Errors, ProblemField{Field: "request", Rule: err.Error()})
@@ -158,6 +163,10 @@ func problemFor(ctx context.Context, status int, msg string, errs ...error) *Pro
 // humaDetail turns huma's terse messages into sentences a person can act on.
 func humaDetail(status int, msg string) string {
 	switch {
+	case status == http.StatusRequestEntityTooLarge:
+		return "The request body is too large."
+	case status == http.StatusUnsupportedMediaType:
+		return "The request body must be JSON (Content-Type: application/json)."
 	case msg == "validation failed" && status == http.StatusBadRequest:
 		return "The request body is not valid JSON."
 	case msg == "validation failed":
@@ -166,6 +175,33 @@ func humaDetail(status int, msg string) string {
 		return http.StatusText(status) + "."
 	}
 	return strings.ToUpper(msg[:1]) + msg[1:] + "."
+}
+
+// bodyRule words huma's body failures as rules.
+func bodyRule(msg string) string {
+	if _, limit, ok := strings.Cut(msg, "limit="); ok {
+		return "must be at most " + limit
+	}
+	if msg == "request body is required" {
+		return "is required"
+	}
+	return msg
+}
+
+// ruleOf words the parameter-parsing messages huma does not take from
+// its validation package like the rest.
+func ruleOf(msg string) string {
+	switch msg {
+	case "invalid integer":
+		return "must be a whole number"
+	case "invalid float", "invalid number":
+		return "must be a number"
+	case "invalid boolean":
+		return "must be true or false"
+	case "unknown query parameter":
+		return "is not a known query parameter"
+	}
+	return msg
 }
 
 // fieldOf drops the location prefix: "body.ratings[2].value" names the
@@ -199,6 +235,10 @@ func engineProblem(ctx context.Context, err error) *Problem {
 	p := newProblem(status, code, engine.ErrorMessage(err))
 	for _, f := range engine.ErrorFields(err) {
 		p.Errors = append(p.Errors, ProblemField{Field: f.Field, Rule: f.Rule})
+	}
+	if code == engine.EUNAUTHORIZED && len(p.Errors) == 0 {
+		p.Errors = []ProblemField{{Field: "Authorization", Location: "header.Authorization",
+			Rule: "must carry a current session or API token"}}
 	}
 	return p
 }

@@ -86,7 +86,7 @@ func (a *API) registerGroups() {
 
 	huma.Register(a.huma, op("listGroups", http.MethodGet, "/groups", "Groups",
 		"List your groups, by id"),
-		func(ctx context.Context, in *struct{ pageQuery }) (*out[pageBody[*engine.Group]], error) {
+		func(ctx context.Context, in *struct{ PageQuery }) (*out[pageBody[*engine.Group]], error) {
 			p := in.page()
 			gs, err := a.eng.ListGroups(ctx, actorFrom(ctx), p)
 			if err != nil {
@@ -97,14 +97,14 @@ func (a *API) registerGroups() {
 
 	huma.Register(a.huma, op("getGroup", http.MethodGet, "/groups/{groupId}", "Groups",
 		"Get a group with your membership and role"),
-		func(ctx context.Context, in *struct{ groupPath }) (*out[*engine.GroupView], error) {
+		func(ctx context.Context, in *struct{ GroupPath }) (*out[*engine.GroupView], error) {
 			return bodyOf(a.eng.GetGroup(ctx, actorFrom(ctx), in.id()))
 		})
 
 	huma.Register(a.huma, op("updateGroup", http.MethodPut, "/groups/{groupId}", "Groups",
 		"Change a group's name, description and settings (a changed consensus rule becomes a new version)"),
 		func(ctx context.Context, in *struct {
-			groupPath
+			GroupPath
 			Body groupUpdateRequest
 		}) (*out[*engine.Group], error) {
 			return bodyOf(a.eng.UpdateGroup(ctx, actorFrom(ctx), in.id(), engine.GroupInput{Name: in.Body.Name,
@@ -113,7 +113,7 @@ func (a *API) registerGroups() {
 
 	huma.Register(a.huma, op("listRuleVersions", http.MethodGet, "/groups/{groupId}/rule-versions", "Groups",
 		"List every version of the group's consensus rule"),
-		func(ctx context.Context, in *struct{ groupPath }) (*listOutput[engine.RuleVersion], error) {
+		func(ctx context.Context, in *struct{ GroupPath }) (*listOutput[engine.RuleVersion], error) {
 			return listOf(a.eng.RuleHistory(ctx, actorFrom(ctx), in.id()))
 		})
 }

@@ -31,17 +31,29 @@ type server struct {
 	db  *bunstore.DB
 }
 
-func newServer(t testing.TB, db *bunstore.DB, tweak ...func(*Config)) *server {
+// option changes the engine's or the API's configuration of a server.
+type option func(*engine.Config, *Config)
+
+func newServer(t testing.TB, db *bunstore.DB, opts ...option) *server {
 	t.Helper()
-	eng := engine.New(engine.Config{Store: bunstore.NewStore(db)})
-	cfg := Config{Engine: eng, Logger: slog.New(slog.DiscardHandler)}
-	for _, fn := range tweak {
-		fn(&cfg)
+	ecfg := engine.Config{Store: bunstore.NewStore(db)}
+	cfg := Config{Logger: slog.New(slog.DiscardHandler)}
+	for _, fn := range opts {
+		fn(&ecfg, &cfg)
 	}
+	eng := engine.New(ecfg)
+	cfg.Engine = eng
 	a := New(cfg)
 	app := fiber.New(fiber.Config{ErrorHandler: ErrorHandler, BodyLimit: BodyLimit})
 	a.Register(app)
 	return &server{t: t, app: app, api: a, eng: eng, db: db}
+}
+
+// on returns s reporting to t, for use inside subtests.
+func (s *server) on(t testing.TB) *server {
+	c := *s
+	c.t = t
+	return &c
 }
 
 // call is one HTTP request. Body is sent as is when it is a string or
@@ -62,6 +74,15 @@ type reply struct {
 
 func (s *server) do(c call) reply {
 	s.t.Helper()
+	r, err := s.send(c)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return r
+}
+
+// send performs c; unlike do it is safe in any goroutine.
+func (s *server) send(c call) (reply, error) {
 	var body io.Reader
 	switch b := c.body.(type) {
 	case nil:
@@ -72,7 +93,7 @@ func (s *server) do(c call) reply {
 	default:
 		raw, err := json.Marshal(b)
 		if err != nil {
-			s.t.Fatalf("encode body: %v", err)
+			return reply{}, fmt.Errorf("encode body: %w", err)
 		}
 		body = bytes.NewReader(raw)
 	}
@@ -92,14 +113,14 @@ func (s *server) do(c call) reply {
 	}
 	resp, err := s.app.Test(req, -1)
 	if err != nil {
-		s.t.Fatalf("%s %s: %v", c.method, path, err)
+		return reply{}, fmt.Errorf("%s %s: %w", c.method, path, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		s.t.Fatalf("%s %s: read body: %v", c.method, path, err)
+		return reply{}, fmt.Errorf("%s %s: read body: %w", c.method, path, err)
 	}
-	return reply{status: resp.StatusCode, body: raw, header: resp.Header}
+	return reply{status: resp.StatusCode, body: raw, header: resp.Header}, nil
 }
 
 func isOps(p string) bool {
@@ -148,7 +169,7 @@ const testPassword = "correct horse battery staple"
 // account signs up a new account and returns its session token.
 func (s *server) account(name string) (token, email string) {
 	s.t.Helper()
-	email = unique(strings.ToLower(name)) + "@example.org"
+	email = unique(strings.ReplaceAll(strings.ToLower(name), " ", ".")) + "@example.org"
 	var out sessionBody
 	s.ok(call{method: http.MethodPost, path: "/auth/signup", body: signUpRequest{Email: email, Name: name, Password: testPassword}}, http.StatusCreated, &out)
 	return out.Token, email

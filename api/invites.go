@@ -56,7 +56,7 @@ func (a *API) registerInvites() {
 	huma.Register(a.huma, op("createInvite", http.MethodPost, "/groups/{groupId}/invites", "Invites",
 		"Create an invite link; the token is returned once"),
 		func(ctx context.Context, in *struct {
-			groupPath
+			GroupPath
 			Body inviteRequest
 		}) (*out[inviteBody], error) {
 			b := in.Body
@@ -67,13 +67,13 @@ func (a *API) registerInvites() {
 
 	huma.Register(a.huma, op("listInvites", http.MethodGet, "/groups/{groupId}/invites", "Invites",
 		"List the group's invites"),
-		func(ctx context.Context, in *struct{ groupPath }) (*listOutput[*engine.Invite], error) {
+		func(ctx context.Context, in *struct{ GroupPath }) (*listOutput[*engine.Invite], error) {
 			return listOf(a.eng.ListInvites(ctx, actorFrom(ctx), in.id()))
 		})
 
 	huma.Register(a.huma, op("revokeInvite", http.MethodDelete, "/invites/{inviteId}", "Invites",
 		"Stop an invite link from working"),
-		func(ctx context.Context, in *struct{ invitePath }) (*noContent, error) {
+		func(ctx context.Context, in *struct{ InvitePath }) (*noContent, error) {
 			return none(a.eng.RevokeInvite(ctx, actorFrom(ctx), in.id()))
 		})
 

@@ -31,14 +31,14 @@ type roleRequest struct {
 func (a *API) registerMembers() {
 	huma.Register(a.huma, op("listMembers", http.MethodGet, "/groups/{groupId}/members", "Members",
 		"List the group's members as you may see them (evaluators see pseudonyms)"),
-		func(ctx context.Context, in *struct{ groupPath }) (*listOutput[engine.MemberView], error) {
+		func(ctx context.Context, in *struct{ GroupPath }) (*listOutput[engine.MemberView], error) {
 			return listOf(a.eng.ListMembers(ctx, actorFrom(ctx), in.id()))
 		})
 
 	huma.Register(a.huma, op("addMemberInRoom", http.MethodPost, "/groups/{groupId}/members", "Members",
 		"Add a member in the room, who has no link or device of their own"),
 		func(ctx context.Context, in *struct {
-			groupPath
+			GroupPath
 			Body addMemberRequest
 		}) (*out[*engine.Member], error) {
 			return bodyOf(a.eng.AddMemberInRoom(ctx, actorFrom(ctx), in.id(),
@@ -48,7 +48,7 @@ func (a *API) registerMembers() {
 	huma.Register(a.huma, op("updateMember", http.MethodPatch, "/members/{memberId}", "Members",
 		"Change a member's details (members their own; facilitators name and perspective)"),
 		func(ctx context.Context, in *struct {
-			memberPath
+			MemberPath
 			Body memberUpdateRequest
 		}) (*out[*engine.Member], error) {
 			b := in.Body
@@ -59,7 +59,7 @@ func (a *API) registerMembers() {
 	huma.Register(a.huma, op("assignRole", http.MethodPost, "/members/{memberId}/roles", "Members",
 		"Give a member a role, group-wide or for one round (the history is kept)"),
 		func(ctx context.Context, in *struct {
-			memberPath
+			MemberPath
 			Body roleRequest
 		}) (*out[*engine.RoleAssignment], error) {
 			return bodyOf(a.eng.AssignRole(ctx, actorFrom(ctx), in.id(), in.Body.Role, in.Body.RoundID))
@@ -67,7 +67,7 @@ func (a *API) registerMembers() {
 
 	huma.Register(a.huma, op("revokeMemberSessions", http.MethodDelete, "/members/{memberId}/sessions", "Members",
 		"Sign a member out everywhere (a lost phone, a link shared by mistake)"),
-		func(ctx context.Context, in *struct{ memberPath }) (*noContent, error) {
+		func(ctx context.Context, in *struct{ MemberPath }) (*noContent, error) {
 			return none(a.eng.RevokeMemberSessions(ctx, actorFrom(ctx), in.id()))
 		})
 }

@@ -38,7 +38,7 @@ func (a *API) registerProposals() {
 	huma.Register(a.huma, op("addProposal", http.MethodPost, "/rounds/{roundId}/proposals", "Proposals",
 		"Add a proposal to a round that is open for proposals"),
 		func(ctx context.Context, in *struct {
-			roundPath
+			RoundPath
 			Body proposalRequest
 		}) (*out[*engine.Proposal], error) {
 			return bodyOf(a.eng.AddProposal(ctx, actorFrom(ctx), in.id(), in.Body.input()))
@@ -46,14 +46,14 @@ func (a *API) registerProposals() {
 
 	huma.Register(a.huma, op("listProposals", http.MethodGet, "/groups/{groupId}/proposals", "Proposals",
 		"List the group's proposals you may see, with their lineage"),
-		func(ctx context.Context, in *struct{ groupPath }) (*listOutput[*engine.ProposalView], error) {
+		func(ctx context.Context, in *struct{ GroupPath }) (*listOutput[*engine.ProposalView], error) {
 			return listOf(a.eng.ListProposals(ctx, actorFrom(ctx), in.id()))
 		})
 
 	huma.Register(a.huma, with(op("moderateProposal", http.MethodPost, "/proposals/{proposalId}/moderation", "Proposals",
 		"Hide a harmful proposal with a reason its author sees, or restore it"), status(http.StatusOK)),
 		func(ctx context.Context, in *struct {
-			proposalPath
+			ProposalPath
 			Body moderationRequest
 		}) (*out[*engine.Proposal], error) {
 			return bodyOf(a.eng.ModerateProposal(ctx, actorFrom(ctx), in.id(), in.Body.Action, in.Body.Reason))
@@ -62,7 +62,7 @@ func (a *API) registerProposals() {
 	huma.Register(a.huma, op("rewriteProposals", http.MethodPost, "/rounds/{roundId}/rewrites", "Proposals",
 		"Reword, merge or split proposals; the new ones supersede the old and keep their lineage"),
 		func(ctx context.Context, in *struct {
-			roundPath
+			RoundPath
 			Body rewriteRequest
 		}) (*out[proposalsBody], error) {
 			texts := make([]engine.ProposalInput, len(in.Body.Texts))

@@ -27,9 +27,22 @@ func (r ratingRequest) input(roundID, key string) engine.RatingInput {
 }
 
 // bulkRatingRequest is one rating of a bulk submission, with its own key.
+// (It repeats ratingRequest's fields: huma does not see the fields of an
+// unexported embedded struct.)
 type bulkRatingRequest struct {
-	ratingRequest
+	ProposalID     string `json:"proposal_id" maxLength:"36"`
+	MemberID       string `json:"member_id,omitempty" maxLength:"36" doc:"The member rated for (modes assisted, in_room, paper)."`
+	Value          *int   `json:"value,omitempty" minimum:"-1" maximum:"9" doc:"A point on the group's scale; omit when passing."`
+	Pass           bool   `json:"pass,omitempty"`
+	Reason         string `json:"reason,omitempty" maxLength:"2000"`
+	Mode           string `json:"mode,omitempty" enum:"self,assisted,in_room,paper"`
+	ChangeCategory string `json:"change_category,omitempty" enum:"new_information,discussion,others_views,lived_experience,other"`
 	IdempotencyKey string `json:"idempotency_key,omitempty" maxLength:"100" doc:"Makes a retried submission store one event."`
+}
+
+func (r bulkRatingRequest) input(roundID string) engine.RatingInput {
+	return ratingRequest{ProposalID: r.ProposalID, MemberID: r.MemberID, Value: r.Value, Pass: r.Pass, Reason: r.Reason,
+		Mode: r.Mode, ChangeCategory: r.ChangeCategory}.input(roundID, r.IdempotencyKey)
 }
 
 type bulkRatingsRequest struct {
@@ -37,7 +50,7 @@ type bulkRatingsRequest struct {
 }
 
 type ratingInput struct {
-	roundPath
+	RoundPath
 	IdempotencyKey string `header:"Idempotency-Key" maxLength:"100" doc:"Makes a retried submission store one event: the same key and body replay the first answer (200); the same key with another body is a conflict (409)."`
 	Body           ratingRequest
 }
@@ -74,13 +87,13 @@ func (a *API) registerRatings() {
 		o.MaxBodyBytes = maxBulkBodyBytes
 	}),
 		func(ctx context.Context, in *struct {
-			roundPath
+			RoundPath
 			Body bulkRatingsRequest
 		}) (*out[ratingResultsBody], error) {
 			roundID := in.id()
 			ins := make([]engine.RatingInput, len(in.Body.Ratings))
 			for i, r := range in.Body.Ratings {
-				ins[i] = r.input(roundID, r.IdempotencyKey)
+				ins[i] = r.input(roundID)
 			}
 			res, err := a.eng.SubmitRatings(ctx, actorFrom(ctx), ins)
 			return bodyOf(ratingResultsBody{Results: res}, err)

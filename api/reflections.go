@@ -17,7 +17,7 @@ func (a *API) registerReflections() {
 	huma.Register(a.huma, op("addReflection", http.MethodPost, "/rounds/{roundId}/reflections", "Reflections",
 		"Add a 'what worked / what didn't' note to a round"),
 		func(ctx context.Context, in *struct {
-			roundPath
+			RoundPath
 			Body reflectionRequest
 		}) (*out[*engine.Reflection], error) {
 			return bodyOf(a.eng.AddReflection(ctx, actorFrom(ctx), in.id(), in.Body.Text))
@@ -25,7 +25,7 @@ func (a *API) registerReflections() {
 
 	huma.Register(a.huma, op("listReflections", http.MethodGet, "/groups/{groupId}/reflections", "Reflections",
 		"List the group's reflections (attributed to facilitators only)"),
-		func(ctx context.Context, in *struct{ groupPath }) (*listOutput[*engine.Reflection], error) {
+		func(ctx context.Context, in *struct{ GroupPath }) (*listOutput[*engine.Reflection], error) {
 			return listOf(a.eng.ListReflections(ctx, actorFrom(ctx), in.id()))
 		})
 }

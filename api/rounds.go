@@ -30,7 +30,7 @@ func (a *API) registerRounds() {
 	huma.Register(a.huma, op("createRound", http.MethodPost, "/groups/{groupId}/rounds", "Rounds",
 		"Create the group's next round as a draft, with the agenda carried forward"),
 		func(ctx context.Context, in *struct {
-			groupPath
+			GroupPath
 			Body roundRequest
 		}) (*out[*engine.Round], error) {
 			b := in.Body
@@ -40,20 +40,20 @@ func (a *API) registerRounds() {
 
 	huma.Register(a.huma, op("listRounds", http.MethodGet, "/groups/{groupId}/rounds", "Rounds",
 		"List the group's rounds in order"),
-		func(ctx context.Context, in *struct{ groupPath }) (*listOutput[*engine.Round], error) {
+		func(ctx context.Context, in *struct{ GroupPath }) (*listOutput[*engine.Round], error) {
 			return listOf(a.eng.ListRounds(ctx, actorFrom(ctx), in.id()))
 		})
 
 	huma.Register(a.huma, op("getRound", http.MethodGet, "/rounds/{roundId}", "Rounds",
 		"Get a round with its agenda"),
-		func(ctx context.Context, in *struct{ roundPath }) (*out[*engine.RoundView], error) {
+		func(ctx context.Context, in *struct{ RoundPath }) (*out[*engine.RoundView], error) {
 			return bodyOf(a.eng.GetRound(ctx, actorFrom(ctx), in.id()))
 		})
 
 	huma.Register(a.huma, with(op("transitionRound", http.MethodPost, "/rounds/{roundId}/transitions", "Rounds",
 		"Move a round along its lifecycle: open, rating, close, reopen"), status(http.StatusOK)),
 		func(ctx context.Context, in *struct {
-			roundPath
+			RoundPath
 			Body transitionRequest
 		}) (*out[*engine.Round], error) {
 			return bodyOf(a.eng.TransitionRound(ctx, actorFrom(ctx), in.id(), engine.Transition(in.Body.To)))
@@ -62,7 +62,7 @@ func (a *API) registerRounds() {
 	huma.Register(a.huma, with(op("revisitProposal", http.MethodPost, "/rounds/{roundId}/agenda", "Rounds",
 		"Put an earlier proposal on this round's agenda, with its last round as the baseline"), status(http.StatusNoContent)),
 		func(ctx context.Context, in *struct {
-			roundPath
+			RoundPath
 			Body revisitRequest
 		}) (*noContent, error) {
 			return none(a.eng.Revisit(ctx, actorFrom(ctx), in.id(), in.Body.ProposalID))
