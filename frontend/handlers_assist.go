@@ -177,4 +177,3 @@ func (f *Frontend) assist(c *fiber.Ctx) error {
 	return f.render(c, fiber.StatusUnprocessableEntity, "assist", &page{Title: f.title(c, "assist.title", "name", ap.Member.DisplayName),
 		Errors: errs, Form: fv, Data: ap})
 }
-

@@ -304,4 +304,3 @@ func groupedCode(code string) string {
 	}
 	return b.String()
 }
-
