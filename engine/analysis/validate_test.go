@@ -46,7 +46,13 @@ func TestSnapshotValidate(t *testing.T) {
 		{"proposal round", func(s *Snapshot) { s.Proposals[0].Round = 2 }, "proposals[0].round"},
 		{"supersedes self", func(s *Snapshot) { s.Proposals[1].Supersedes = []int{1} }, "proposals[1].supersedes[0]"},
 		{"supersedes later", func(s *Snapshot) { s.Proposals[0].Supersedes = []int{1} }, "proposals[0].supersedes[0]"},
-		{"lineage cycle", func(s *Snapshot) { s.Proposals[0].Round = 1; s.Proposals[0].Supersedes = []int{1}; s.Rounds[0].Agenda = nil; s.Rounds[0].Ratings = Ratings{}; s.Rounds[0].Decisions = nil }, "proposals[0].supersedes"},
+		{"lineage cycle", func(s *Snapshot) {
+			s.Proposals[0].Round = 1
+			s.Proposals[0].Supersedes = []int{1}
+			s.Rounds[0].Agenda = nil
+			s.Rounds[0].Ratings = Ratings{}
+			s.Rounds[0].Decisions = nil
+		}, "proposals[0].supersedes"},
 		{"round id", func(s *Snapshot) { s.Rounds[1].ID = s.Rounds[0].ID }, "rounds[1].id"},
 		{"invited twice", func(s *Snapshot) { s.Rounds[0].Invited = []int{0, 0} }, "rounds[0].invited[1]"},
 		{"agenda future", func(s *Snapshot) { s.Rounds[0].Agenda = append(s.Rounds[0].Agenda, 1) }, "rounds[0].agenda[1]"},
