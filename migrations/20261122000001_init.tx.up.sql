@@ -13,6 +13,10 @@ CREATE INDEX kv_store_exp_idx ON kv_store (exp);
 -- so comparisons and max() work on it). JSON documents are written and read
 -- whole with encoding/json (JSONB on PostgreSQL, TEXT on SQLite).
 --
+-- Rows are never deleted (erasure blanks a member), so a foreign key needs
+-- an index only where a query reads by it; rating_events and
+-- ratings_current, written on every rating, carry no other index.
+--
 -- Columns naming who did something (created_by, assigned_by, entered_by,
 -- decided_by, actor_id) hold an account id or a member id depending on the
 -- action, and are written before the member row in some transactions, so
@@ -214,8 +218,6 @@ CREATE INDEX rating_events_group_idx ON rating_events (group_id, created_at, id)
 --bun:split
 CREATE INDEX rating_events_round_idx ON rating_events (round_id, id);
 --bun:split
-CREATE INDEX rating_events_member_idx ON rating_events (member_id);
---bun:split
 CREATE TABLE ratings_current (
   round_id    TEXT NOT NULL REFERENCES rounds (id),
   proposal_id TEXT NOT NULL REFERENCES proposals (id),
@@ -223,8 +225,6 @@ CREATE TABLE ratings_current (
   event_id    TEXT NOT NULL REFERENCES rating_events (id),
   PRIMARY KEY (round_id, proposal_id, member_id)
 );
---bun:split
-CREATE INDEX ratings_current_event_idx ON ratings_current (event_id);
 --bun:split
 CREATE TABLE decisions (
   id          TEXT PRIMARY KEY,

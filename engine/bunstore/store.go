@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/allvoice/allvoice/engine"
+	"github.com/allvoice/allvoice/migrations"
 )
 
 // Store implements engine.Store, and engine.Tx inside InTx, with bun on
@@ -17,6 +18,13 @@ type Store struct {
 	db *DB
 	// idb is the *bun.DB outside a transaction and the bun.Tx inside one.
 	idb bun.IDB
+	// writeSlot, on SQLite only, admits one transaction of this Store at a
+	// time. SQLite admits one writer anyway (every transaction is BEGIN
+	// IMMEDIATE), but a connection that finds the lock taken polls for it
+	// with sleeps growing to 100 ms; waiting here hands it over at once,
+	// which keeps the latency of concurrent ratings low. Other processes
+	// and other Stores on the same file still queue on busy_timeout.
+	writeSlot chan struct{}
 }
 
 // Interface checks: the same type serves as the Store and as its Tx.
@@ -26,7 +34,13 @@ var (
 )
 
 // NewStore returns a Store on db. The schema must be migrated (MigrateUp).
-func NewStore(db *DB) *Store { return &Store{db: db, idb: db.Bun()} }
+func NewStore(db *DB) *Store {
+	s := &Store{db: db, idb: db.Bun()}
+	if db.Dialect() == migrations.DialectSQLite {
+		s.writeSlot = make(chan struct{}, 1)
+	}
+	return s
+}
 
 // InTx runs fn in one transaction and commits when fn returns nil; any
 // error rolls everything back and is returned as fn returned it. Called on
@@ -37,8 +51,13 @@ func NewStore(db *DB) *Store { return &Store{db: db, idb: db.Bun()} }
 // whole transaction, so fn must be short, must not wait for anything
 // outside the database, and must not go on querying after a Store error.
 func (s *Store) InTx(ctx context.Context, fn func(tx engine.Tx) error) error {
+	release, err := s.enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	var fnErr error
-	err := s.idb.RunInTx(ctx, nil, func(_ context.Context, tx bun.Tx) error {
+	err = s.idb.RunInTx(ctx, nil, func(_ context.Context, tx bun.Tx) error {
 		fnErr = fn(&Store{db: s.db, idb: tx})
 		return fnErr
 	})
@@ -46,6 +65,37 @@ func (s *Store) InTx(ctx context.Context, fn func(tx engine.Tx) error) error {
 		return err
 	}
 	return MapError(err, "transaction")
+}
+
+// writeSlotWait is how long a transaction waits for the SQLite write slot:
+// as long as busy_timeout lets it wait for the lock itself.
+const writeSlotWait = 5 * time.Second
+
+// enter takes the SQLite write slot for a new top-level transaction and
+// returns the function that gives it back. Savepoints inside a
+// transaction, and PostgreSQL, need no slot.
+func (s *Store) enter(ctx context.Context) (release func(), err error) {
+	if s.writeSlot == nil {
+		return func() {}, nil
+	}
+	if _, inTx := s.idb.(bun.Tx); inTx {
+		return func() {}, nil
+	}
+	select {
+	case s.writeSlot <- struct{}{}:
+		return func() { <-s.writeSlot }, nil
+	default:
+	}
+	timer := time.NewTimer(writeSlotWait)
+	defer timer.Stop()
+	select {
+	case s.writeSlot <- struct{}{}:
+		return func() { <-s.writeSlot }, nil
+	case <-ctx.Done():
+		return nil, MapError(ctx.Err(), "transaction")
+	case <-timer.C:
+		return nil, &engine.Error{Code: engine.EUNAVAILABLE, Message: "the database is busy; try again later"}
+	}
 }
 
 // Ping reports whether the database answers.
@@ -57,7 +107,20 @@ func (s *Store) atomic(ctx context.Context, fn func(idb bun.IDB) error) error {
 	if _, ok := s.idb.(bun.Tx); ok {
 		return fn(s.idb)
 	}
-	return s.idb.RunInTx(ctx, nil, func(_ context.Context, tx bun.Tx) error { return fn(tx) })
+	release, err := s.enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	var fnErr error
+	err = s.idb.RunInTx(ctx, nil, func(_ context.Context, tx bun.Tx) error {
+		fnErr = fn(tx)
+		return fnErr
+	})
+	if err != nil && err == fnErr {
+		return err
+	}
+	return MapError(err, "transaction")
 }
 
 // conflict is the error for a row whose unique key already exists. Inserts

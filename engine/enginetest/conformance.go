@@ -186,6 +186,13 @@ func show(v reflect.Value) string {
 		}
 		v = v.Elem()
 	}
+	if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Pointer {
+		parts := make([]string, v.Len())
+		for i := range parts {
+			parts[i] = show(v.Index(i))
+		}
+		return "[" + strings.Join(parts, " ") + "]"
+	}
 	return fmt.Sprintf("%+v", v.Interface())
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/allvoice/allvoice/engine"
 )
@@ -260,6 +261,17 @@ func testRoundVersion(t *testing.T, s engine.Store) {
 		if v == prev {
 			t.Errorf("RoundVersion did not change after: %s", st.what)
 		}
+		prev = v
+	}
+
+	// An event whose id sorts below the largest (another instance's clock
+	// a little behind) still changes the version.
+	behind := newRating(c, w.round, p1, w.members[0], ptr(3))
+	behind.ID = engine.NewID(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
+	write(t, s, func(tx engine.Tx) error { return tx.AppendRatingEvent(ctx, behind) })
+	if v := version(); v == prev {
+		t.Errorf("RoundVersion did not change after an event with a lower id")
+	} else {
 		prev = v
 	}
 
