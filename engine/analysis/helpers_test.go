@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -20,3 +21,6 @@ func mustUndefined(t *testing.T, name string, err error) {
 		t.Errorf("%s: err = %v, want an Undefined reason", name, err)
 	}
 }
+
+// fmtSscan reads the number of a test ID such as "p012".
+func fmtSscan(id string, n *int) (int, error) { return fmt.Sscanf(id[1:], "%d", n) }

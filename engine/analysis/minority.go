@@ -4,14 +4,16 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 
 	"gonum.org/v1/gonum/stat"
 )
 
 // Persistent dissent (M7): a member is scored on rounds in which they rated
-// at least MinorityMinRated proposals, and is in the top decile when their
-// score is at least the 0.9 quantile (type 7) of the round's scores, above
-// the round's median score and above 0.
+// at least MinorityMinRated proposals, and is in the top decile when at most
+// ⌈10 % of scored members⌉ (at least one) score as high or higher — ties at
+// the boundary are left out rather than let in, so the decile never grows —
+// and their score is above the round's median score and above 0.
 const MinorityMinRated = 3
 
 // dissentScores returns, per member, the mean |rating − median| over their
@@ -58,12 +60,16 @@ func (a *analyser) dissentScores(r int) (score []float64, top []bool) {
 		return score, top
 	}
 	slices.Sort(scored)
-	q90, _ := Quantile(scored, 0.9, QuantileType7)
 	med, _ := Quantile(scored, 0.5, QuantileType7)
+	decile := max(1, int(math.Ceil(0.1*float64(len(scored)))))
 	for m := 0; m < nm; m++ {
-		if s := score[m]; !math.IsNaN(s) && s > 0 && s > med && s >= q90 {
-			top[m] = true
+		s := score[m]
+		if math.IsNaN(s) || s <= 0 || s <= med {
+			continue
 		}
+		// Members scoring s or more: scored is ascending.
+		atLeast := len(scored) - sort.SearchFloat64s(scored, s)
+		top[m] = atLeast <= decile
 	}
 	return score, top
 }

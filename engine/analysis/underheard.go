@@ -178,8 +178,8 @@ func (a *analyser) memberSentence(kind string, m int, t *rateTable, i int) strin
 		return fmt.Sprintf("%s made %s (proposals, reasons or reflections) in %s, while members make %s per round on average; consider asking for their view directly or offering another way to take part (in the room, on paper, with support).",
 			name, plural(int(as.Count), "contribution", "contributions"), plural(int(as.Exposure), "round", "rounds"), avg(t.pooled))
 	default:
-		return fmt.Sprintf("%d of %s decided %s adopted, against %s of all decided proposals; consider revisiting one of them with the group.",
-			int(as.Count), possessive(name), map[bool]string{true: "proposal was", false: "proposals were"}[as.Exposure == 1], pct(t.pooled))
+		return fmt.Sprintf("%d of %s %s adopted, against %s of all decided proposals; consider revisiting one of them with the group.",
+			int(as.Count), possessive(name), plural(int(as.Exposure), "decided proposal was", "decided proposals were"), pct(t.pooled))
 	}
 }
 
