@@ -141,37 +141,40 @@ func BenchmarkSubmitRating(b *testing.B) {
 	})
 }
 
-// BenchmarkRoundVersion measures RoundVersion on a round with 30 000
-// rating events (500 members × 60 proposals), the check an analysis cache
-// makes on every read.
+// BenchmarkRoundVersion measures RoundVersion, the check an analysis cache
+// makes on every read, on a co-design round (30 members × 60 proposals,
+// 1 800 rating events) and a large one (500 × 60, 30 000 events).
 func BenchmarkRoundVersion(b *testing.B) {
-	eachDB(b, func(b *testing.B, db *bunstore.DB) {
-		s := bunstore.NewStore(db)
-		w := seedBenchRound(b, s, 500, 60)
-		ctx := context.Background()
-		at := benchTime.Add(time.Hour)
-		err := s.InTx(ctx, func(tx engine.Tx) error {
-			for _, m := range w.members {
-				for i, p := range w.proposals {
-					at = at.Add(time.Millisecond)
-					v := 1 + i%5
-					if err := tx.AppendRatingEvent(ctx, &engine.RatingEvent{ID: engine.NewID(at), GroupID: w.group.ID,
-						RoundID: w.round.ID, ProposalID: p.ID, MemberID: m.ID, Value: &v, Mode: engine.ModeSelf,
-						EnteredBy: m.ID, CreatedAt: at}); err != nil {
-						return err
+	for _, size := range []struct{ members, proposals int }{{30, 60}, {500, 60}} {
+		b.Run(fmt.Sprintf("%dx%d", size.members, size.proposals), func(b *testing.B) {
+			eachDB(b, func(b *testing.B, db *bunstore.DB) {
+				s := bunstore.NewStore(db)
+				w := seedBenchRound(b, s, size.members, size.proposals)
+				ctx := context.Background()
+				at := benchTime.Add(time.Hour)
+				err := s.InTx(ctx, func(tx engine.Tx) error {
+					for _, m := range w.members {
+						for i, p := range w.proposals {
+							at = at.Add(time.Millisecond)
+							v := 1 + i%5
+							if err := tx.AppendRatingEvent(ctx, &engine.RatingEvent{ID: engine.NewID(at), GroupID: w.group.ID,
+								RoundID: w.round.ID, ProposalID: p.ID, MemberID: m.ID, Value: &v, Mode: engine.ModeSelf,
+								EnteredBy: m.ID, CreatedAt: at}); err != nil {
+								return err
+							}
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatalf("seed ratings: %v", err)
+				}
+				for b.Loop() {
+					if _, err := s.RoundVersion(ctx, w.round.ID); err != nil {
+						b.Fatal(err)
 					}
 				}
-			}
-			return nil
+			})
 		})
-		if err != nil {
-			b.Fatalf("seed ratings: %v", err)
-		}
-		b.ResetTimer()
-		for b.Loop() {
-			if _, err := s.RoundVersion(ctx, w.round.ID); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	}
 }
