@@ -1,10 +1,8 @@
 package opinion
 
 import (
-	"cmp"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 )
 
@@ -87,9 +85,9 @@ func Analyse(m Matrix, opt Options) Result {
 	}
 	n := len(members)
 	res.NClustered = n
-	res.MinGroupSize = max(3, int(math.Ceil(0.05*float64(n))))
+	res.MinGroupSize = minGroupSize(n)
 
-	pca, ok := principalComponents(r, opt.Seed)
+	pca, ok := principalComponents(r, opt.Seed, pcaMaxIter, pcaTolerance)
 	if !ok {
 		res.Reason = ReasonNoVariation
 		return res
@@ -121,85 +119,64 @@ func Analyse(m Matrix, opt Options) Result {
 	}
 	res.MaxK = maxK
 
-	// Canonical order: by position, so that permuting members cannot change
-	// the seeded choices below (identical positions are interchangeable).
-	slices.SortStableFunc(members, func(a, b int) int {
-		if c := cmp.Compare(coords[a][0], coords[b][0]); c != 0 {
-			return c
-		}
-		return cmp.Compare(coords[a][1], coords[b][1])
-	})
-	x, y := make([]float64, n), make([]float64, n)
-	for p, i := range members {
-		x[p], y[p] = coords[i][0], coords[i][1]
-	}
-
-	var parts []partition
-	var labellings [][]int32
-	var ks []int
+	members, x, y := canonicalPoints(members, coords)
+	scores := scoreKs(x, y, maxK, res.MinGroupSize, opt.Seed)
+	res.SilhouetteSampled = scores.sampled
+	bestAt, prevAt := -1, -1
 	for k := 2; k <= maxK; k++ {
-		c := Candidate{K: k}
-		p, ok := clusterPoints(x, y, k, opt.Seed)
-		switch {
-		case !ok:
-			c.Reason = fmt.Sprintf("fewer than %d distinct positions", k)
-		case p.sizes[k-1] < res.MinGroupSize:
-			c.Sizes = p.sizes
-			c.Reason = fmt.Sprintf("a group would have fewer than %d members", res.MinGroupSize)
-		default:
-			c.Sizes = p.sizes
-			parts = append(parts, p)
-			labellings = append(labellings, p.labels)
-			ks = append(ks, k)
+		at := k - 2
+		c := Candidate{K: k, Reason: scores.reason[at]}
+		if scores.parts[at].k > 0 {
+			c.Sizes = scores.parts[at].sizes
+		}
+		if scores.ok[at] {
+			s := scores.sil[at]
+			c.Silhouette = &s
+			if bestAt < 0 || s > scores.sil[bestAt] {
+				bestAt = at
+			}
+			if k == opt.PreviousK {
+				prevAt = at
+			}
 		}
 		res.Candidates = append(res.Candidates, c)
 	}
-	if len(parts) == 0 {
+	if bestAt < 0 {
 		res.Reason = ReasonNoValidK
 		return res
 	}
-
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	if n > silhouetteSampleCap {
-		idx = samplePositions(n, silhouetteSampleCap, rand.New(rand.NewPCG(opt.Seed, 0x51111)))
-		res.SilhouetteSampled = true
-	}
-	sil := silhouettes(x, y, idx, labellings, ks)
-	scores := make([]float64, len(parts))
-	bestAt, prevAt := 0, -1
-	for l := range parts {
-		scores[l] = mean(sil[l])
-		s := scores[l]
-		res.Candidates[ks[l]-2].Silhouette = &s
-		if scores[l] > scores[bestAt] {
-			bestAt = l
-		}
-		if ks[l] == opt.PreviousK {
-			prevAt = l
-		}
-	}
 	chosen := bestAt
-	for l := range parts { // ks ascending: the smallest k close to the best
-		if scores[l] >= scores[bestAt]-ParsimonyMargin {
-			chosen = l
+	for at := range scores.ok { // k ascending: the smallest k close to the best
+		if scores.ok[at] && scores.sil[at] >= scores.sil[bestAt]-ParsimonyMargin {
+			chosen = at
 			break
 		}
 	}
-	if prevAt >= 0 && prevAt != chosen && scores[prevAt] >= ClearSilhouette && scores[bestAt]-scores[prevAt] <= KeepMargin {
+	if prevAt >= 0 && prevAt != chosen && scores.sil[prevAt] >= ClearSilhouette && scores.sil[bestAt]-scores.sil[prevAt] <= KeepMargin {
 		chosen = prevAt
 		res.KeptPreviousK = true
 	}
-	s := scores[chosen]
+	k := chosen + 2
+	s := scores.sil[chosen]
 	res.Silhouette = &s
 	if s < ClearSilhouette {
-		res.Reason = ReasonNotClear
+		res.Reason = fmt.Sprintf("%s: best mean silhouette %.2f is below %.2f", ReasonNotClear, s, ClearSilhouette)
 		return res
 	}
+	null := nullSilhouettes(r, coords, pca.pc, res.MinRated, max(opt.ModeratedOut, 0), k, opt.Seed)
+	c := &res.Candidates[chosen]
+	c.NullReplicates = len(null)
+	if len(null) > 0 {
+		nm, nx := mean(null), slices.Max(null)
+		c.NullMean, c.NullMax = &nm, &nx
+		if s <= nx {
+			res.Reason = fmt.Sprintf("%s: mean silhouette %.2f for k = %d is no higher than with ratings shuffled within each proposal (up to %.2f in %d shuffles)",
+				ReasonNotClear, s, k, nx, len(null))
+			return res
+		}
+	}
 
-	p := parts[chosen]
+	p := scores.parts[chosen]
 	res.Clear = true
 	res.K = p.k
 	res.Groups = make([]Group, p.k)

@@ -1,7 +1,6 @@
 package opinion
 
 import (
-	"math"
 	"math/rand/v2"
 	"slices"
 )
@@ -42,29 +41,46 @@ func clusterPoints(x, y []float64, k int, seed uint64) (partition, bool) {
 			sx[s], sy[s] = x[i], y[i]
 		}
 	}
-	var best partition
-	found := false
+	w := newKmeansWork(len(sx), k)
+	best, cur := newPartition(len(sx), k), newPartition(len(sx), k)
 	for restart := 0; restart < kmeansRestarts; restart++ {
 		rng := rand.New(rand.NewPCG(seed, uint64(k)<<32|uint64(restart)))
-		cx, cy, ok := seedCentres(sx, sy, k, rng)
-		if !ok {
+		if !seedCentres(sx, sy, cur, rng, w.d2) {
 			return partition{}, false
 		}
-		p := lloyd(sx, sy, cx, cy)
-		if !found || p.sse < best.sse {
-			best, found = p, true
+		lloyd(sx, sy, cur, w)
+		if restart == 0 || cur.sse < best.sse {
+			best, cur = cur, best
 		}
 	}
 	if n > kmeansSampleCap {
-		best = lloyd(x, y, best.cx, best.cy)
+		full := newPartition(n, k)
+		copy(full.cx, best.cx)
+		copy(full.cy, best.cy)
+		lloyd(x, y, full, newKmeansWork(n, k))
+		best = full
 	}
 	for _, s := range best.sizes {
 		if s == 0 {
 			return partition{}, false
 		}
 	}
-	relabel(&best)
-	return best, true
+	relabel(best)
+	return *best, true
+}
+
+func newPartition(n, k int) *partition {
+	return &partition{k: k, labels: make([]int32, n), cx: make([]float64, k), cy: make([]float64, k), sizes: make([]int, k)}
+}
+
+// kmeansWork is scratch space reused across restarts.
+type kmeansWork struct {
+	d2         []float64
+	sumX, sumY []float64
+}
+
+func newKmeansWork(n, k int) *kmeansWork {
+	return &kmeansWork{d2: make([]float64, n), sumX: make([]float64, k), sumY: make([]float64, k)}
 }
 
 // samplePositions draws m distinct positions out of n (partial Fisher–Yates)
@@ -85,23 +101,22 @@ func samplePositions(n, m int, rng *rand.Rand) []int {
 
 // seedCentres is k-means++ (Arthur & Vassilvitskii 2007): the first centre
 // uniformly, each next one with probability ∝ squared distance to the
-// nearest chosen centre. ok is false when fewer than k distinct points exist.
-func seedCentres(x, y []float64, k int, rng *rand.Rand) (cx, cy []float64, ok bool) {
-	n := len(x)
-	cx, cy = make([]float64, 0, k), make([]float64, 0, k)
-	first := rng.IntN(n)
-	cx, cy = append(cx, x[first]), append(cy, y[first])
-	d2 := make([]float64, n)
+// nearest chosen centre. It sets p's centres and returns false when fewer
+// than k distinct points exist.
+func seedCentres(x, y []float64, p *partition, rng *rand.Rand, d2 []float64) bool {
+	k := p.k
+	first := rng.IntN(len(x))
+	p.cx[0], p.cy[0] = x[first], y[first]
 	for i := range d2 {
 		d2[i] = sq(x[i]-x[first]) + sq(y[i]-y[first])
 	}
-	for len(cx) < k {
+	for c := 1; c < k; c++ {
 		var total float64
 		for _, d := range d2 {
 			total += d
 		}
 		if !(total > 0) {
-			return nil, nil, false
+			return false
 		}
 		target := rng.Float64() * total
 		pick, acc := -1, 0.0
@@ -115,32 +130,32 @@ func seedCentres(x, y []float64, k int, rng *rand.Rand) (cx, cy []float64, ok bo
 				break
 			}
 		}
-		cx, cy = append(cx, x[pick]), append(cy, y[pick])
+		p.cx[c], p.cy[c] = x[pick], y[pick]
 		for i := range d2 {
 			if d := sq(x[i]-x[pick]) + sq(y[i]-y[pick]); d < d2[i] {
 				d2[i] = d
 			}
 		}
 	}
-	return cx, cy, true
+	return true
 }
 
-// lloyd runs Lloyd's algorithm from the given centres until no point changes
-// cluster (or kmeansMaxIter). Ties go to the lowest cluster index. A cluster
-// left empty takes the point farthest from its centre, so k stays k.
-func lloyd(x, y, cx0, cy0 []float64) partition {
-	n, k := len(x), len(cx0)
-	p := partition{k: k, labels: make([]int32, n), cx: slices.Clone(cx0), cy: slices.Clone(cy0), sizes: make([]int, k)}
+// lloyd runs Lloyd's algorithm from p's centres until no point changes
+// cluster (or kmeansMaxIter), and sets p's labels, sizes, centres and SSE.
+// Ties go to the lowest cluster index. A cluster left empty takes the point
+// farthest from its centre, so k stays k.
+func lloyd(x, y []float64, p *partition, w *kmeansWork) {
+	n, k := len(x), p.k
 	for i := range p.labels {
 		p.labels[i] = -1
 	}
-	sumX, sumY := make([]float64, k), make([]float64, k)
 	for iter := 0; iter < kmeansMaxIter; iter++ {
 		changed := false
 		for i := 0; i < n; i++ {
-			best, bestD := int32(0), math.Inf(1)
-			for c := 0; c < k; c++ {
-				if d := sq(x[i]-p.cx[c]) + sq(y[i]-p.cy[c]); d < bestD {
+			xi, yi := x[i], y[i]
+			best, bestD := int32(0), sq(xi-p.cx[0])+sq(yi-p.cy[0])
+			for c := 1; c < k; c++ {
+				if d := sq(xi-p.cx[c]) + sq(yi-p.cy[c]); d < bestD {
 					best, bestD = int32(c), d
 				}
 			}
@@ -152,7 +167,7 @@ func lloyd(x, y, cx0, cy0 []float64) partition {
 		if !changed {
 			break
 		}
-		p.centres(x, y, sumX, sumY)
+		p.centres(x, y, w.sumX, w.sumY)
 		for c := 0; c < k; c++ {
 			if p.sizes[c] > 0 {
 				continue
@@ -171,16 +186,15 @@ func lloyd(x, y, cx0, cy0 []float64) partition {
 				break
 			}
 			p.labels[far] = int32(c)
-			p.centres(x, y, sumX, sumY)
+			p.centres(x, y, w.sumX, w.sumY)
 		}
 	}
-	p.centres(x, y, sumX, sumY)
+	p.centres(x, y, w.sumX, w.sumY)
 	p.sse = 0
 	for i := 0; i < n; i++ {
 		l := p.labels[i]
 		p.sse += sq(x[i]-p.cx[l]) + sq(y[i]-p.cy[l])
 	}
-	return p
 }
 
 // centres recomputes sizes and centres from labels; an empty cluster keeps

@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/floats"
-	"gonum.org/v1/gonum/mat"
 )
 
 // PCA parameters. The block of 4 vectors makes the second component converge
@@ -13,7 +12,7 @@ import (
 const (
 	pcaBlock     = 4
 	pcaMaxIter   = 300
-	pcaTolerance = 1e-9 // relative residual ‖A v − θ v‖ / θ1 of both components
+	pcaTolerance = 1e-8 // relative residual ‖A v − θ v‖ / θ1 of both components
 	// pcaMinTrace is the total sum of squares below which the ratings have no
 	// variation to analyse (rating steps are ≥ 1/8, so real variation is far
 	// above it).
@@ -116,7 +115,11 @@ func (s *sparsePass) mul(q, w []float64, b int) {
 // Each component is a unit vector with its largest-|loading| entry positive
 // (ties: the lowest proposal index). When there are fewer than two proposals
 // the missing component is all zeros.
-func principalComponents(r *ratings, seed uint64) (components, bool) {
+//
+// The iteration stops when both components' relative residuals are below
+// tol, or after maxIter sparse passes; tol = 0 runs exactly maxIter passes
+// and forms the Ritz vectors only after the last.
+func principalComponents(r *ratings, seed uint64, maxIter int, tol float64) (components, bool) {
 	var out components
 	for i := 0; i < r.nMembers; i++ {
 		for p := r.rowPtr[i]; p < r.rowPtr[i+1]; p++ {
@@ -134,19 +137,26 @@ func principalComponents(r *ratings, seed uint64) (components, bool) {
 	for k := range q {
 		q[k] = 2*rng.Float64() - 1
 	}
-	orthonormalise(q, nP, b, rng)
+	scratch := make([]float64, nP)
+	orthonormalise(q, nP, b, rng, scratch)
 
 	pass := newSparsePass(r, b)
 	w := make([]float64, nP*b)
 	ritz := make([]float64, nP*b)
 	wu := make([]float64, nP*b)
-	h := mat.NewSymDense(b, nil)
-	var eig mat.EigenSym
-	u := mat.NewDense(b, b, nil)
+	h := make([]float64, b*b)
+	u := make([]float64, b*b)
 	theta := make([]float64, b)
-	for it := 1; it <= pcaMaxIter; it++ {
+	for it := 1; it <= maxIter; it++ {
 		out.iterations = it
 		pass.mul(q, w, b)
+		if tol == 0 && it < maxIter {
+			// Fixed iteration count: plain subspace iteration, Ritz
+			// vectors only at the end.
+			copy(q, w)
+			orthonormalise(q, nP, b, rng, scratch)
+			continue
+		}
 		// Rayleigh–Ritz: H = QᵀW is XᵀX restricted to span(Q).
 		for s := 0; s < b; s++ {
 			for t := s; t < b; t++ {
@@ -154,23 +164,16 @@ func principalComponents(r *ratings, seed uint64) (components, bool) {
 				for j := 0; j < nP; j++ {
 					sum += q[j*b+s]*w[j*b+t] + q[j*b+t]*w[j*b+s]
 				}
-				h.SetSym(s, t, sum/2)
+				h[s*b+t], h[t*b+s] = sum/2, sum/2
 			}
 		}
-		if !eig.Factorize(h, true) {
-			break
-		}
-		vals := eig.Values(nil) // ascending
-		eig.VectorsTo(u)
-		for t := 0; t < b; t++ {
-			theta[t] = vals[b-1-t]
-		}
+		symEigen(h, b, theta, u)
 		// Ritz vectors V = Q·U and A·V = W·U, columns in descending θ.
 		for j := 0; j < nP; j++ {
 			for t := 0; t < b; t++ {
 				var sv, sw float64
 				for s := 0; s < b; s++ {
-					us := u.At(s, b-1-t)
+					us := u[s*b+t]
 					sv += q[j*b+s] * us
 					sw += w[j*b+s] * us
 				}
@@ -188,12 +191,12 @@ func principalComponents(r *ratings, seed uint64) (components, bool) {
 			}
 			worst = math.Max(worst, math.Sqrt(res))
 		}
-		if worst <= pcaTolerance*theta[0] {
+		if tol > 0 && worst <= tol*theta[0] {
 			out.converged = true
 			break
 		}
 		copy(q, wu)
-		orthonormalise(q, nP, b, rng)
+		orthonormalise(q, nP, b, rng, scratch)
 	}
 	for t := 0; t < 2; t++ {
 		v := make([]float64, nP)
@@ -227,14 +230,14 @@ func fixSign(v []float64) {
 // orthonormal by modified Gram–Schmidt, applied twice for accuracy. A column
 // that collapses (the ratings have rank < b) is replaced by a fresh random
 // direction, so nothing is ever divided by zero.
-func orthonormalise(q []float64, n, b int, rng *rand.Rand) {
-	col := make([]float64, n)
+// col is scratch space of length n.
+func orthonormalise(q []float64, n, b int, rng *rand.Rand, col []float64) {
 	for t := 0; t < b; t++ {
 		for attempt := 0; ; attempt++ {
 			for j := 0; j < n; j++ {
 				col[j] = q[j*b+t]
 			}
-			before := floats.Norm(col, 2)
+			before := norm2(col)
 			for pass := 0; pass < 2; pass++ {
 				for s := 0; s < t; s++ {
 					var d float64
@@ -246,7 +249,7 @@ func orthonormalise(q []float64, n, b int, rng *rand.Rand) {
 					}
 				}
 			}
-			after := floats.Norm(col, 2)
+			after := norm2(col)
 			if after > 1e-10*before && after > 1e-300 {
 				for j := 0; j < n; j++ {
 					q[j*b+t] = col[j] / after
@@ -297,4 +300,88 @@ func project(r *ratings, pc [2][]float64, moderatedOut int) [][2]float64 {
 		out[i] = [2]float64{a * scale, b * scale}
 	}
 	return out
+}
+
+// symEigen diagonalises the symmetric b × b matrix a (row-major, destroyed)
+// by cyclic Jacobi rotations, which for b ≤ 4 is exact to rounding and
+// allocation-free. It writes the eigenvalues in descending order to vals and
+// the matching unit eigenvectors as the columns of vecs (row-major).
+func symEigen(a []float64, b int, vals, vecs []float64) {
+	for i := range vecs[:b*b] {
+		vecs[i] = 0
+	}
+	for i := 0; i < b; i++ {
+		vecs[i*b+i] = 1
+	}
+	for sweep := 0; sweep < 64; sweep++ {
+		var off, norm float64
+		for i := 0; i < b; i++ {
+			for j := 0; j < b; j++ {
+				if i != j {
+					off += a[i*b+j] * a[i*b+j]
+				}
+				norm += a[i*b+j] * a[i*b+j]
+			}
+		}
+		if off <= 1e-30*norm || off == 0 {
+			break
+		}
+		for p := 0; p < b-1; p++ {
+			for q := p + 1; q < b; q++ {
+				apq := a[p*b+q]
+				if apq == 0 {
+					continue
+				}
+				// Rotation angle that zeroes a[p][q] (Golub & Van Loan §8.5).
+				tau := (a[q*b+q] - a[p*b+p]) / (2 * apq)
+				t := 1 / (math.Abs(tau) + math.Sqrt(1+tau*tau))
+				if tau < 0 {
+					t = -t
+				}
+				c := 1 / math.Sqrt(1+t*t)
+				s := t * c
+				for k := 0; k < b; k++ {
+					akp, akq := a[k*b+p], a[k*b+q]
+					a[k*b+p], a[k*b+q] = c*akp-s*akq, s*akp+c*akq
+				}
+				for k := 0; k < b; k++ {
+					apk, aqk := a[p*b+k], a[q*b+k]
+					a[p*b+k], a[q*b+k] = c*apk-s*aqk, s*apk+c*aqk
+				}
+				for k := 0; k < b; k++ {
+					vkp, vkq := vecs[k*b+p], vecs[k*b+q]
+					vecs[k*b+p], vecs[k*b+q] = c*vkp-s*vkq, s*vkp+c*vkq
+				}
+			}
+		}
+	}
+	// Selection sort of the (at most 4) eigenpairs, descending.
+	for i := 0; i < b; i++ {
+		vals[i] = a[i*b+i]
+	}
+	for i := 0; i < b; i++ {
+		best := i
+		for j := i + 1; j < b; j++ {
+			if vals[j] > vals[best] {
+				best = j
+			}
+		}
+		if best != i {
+			vals[i], vals[best] = vals[best], vals[i]
+			for k := 0; k < b; k++ {
+				vecs[k*b+i], vecs[k*b+best] = vecs[k*b+best], vecs[k*b+i]
+			}
+		}
+	}
+}
+
+// norm2 is the Euclidean norm without gonum's overflow-safe scaling, which
+// the bounded values here do not need and which costs more than the rest of
+// an iteration on small matrices.
+func norm2(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x * x
+	}
+	return math.Sqrt(s)
 }

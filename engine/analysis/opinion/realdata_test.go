@@ -150,6 +150,9 @@ func polisAgreement(c conversation, res opinion.Result) (ari, strict float64, bo
 		ours = append(ours, res.Assignment[i])
 		theirs = append(theirs, g)
 	}
+	if len(ours) < 2 {
+		return 0, 0, len(ours), onlyPolis
+	}
 	return adjustedRand(ours, theirs), adjustedRand(oursAll, theirsAll), len(ours), onlyPolis
 }
 
@@ -188,7 +191,11 @@ func TestRealConversationsARI(t *testing.T) {
 				if cand.Silhouette != nil {
 					s = *cand.Silhouette
 				}
-				t.Logf("  k=%d silhouette %.3f sizes %v %s", cand.K, s, cand.Sizes, cand.Reason)
+				nm := -1.0
+				if cand.NullMax != nil {
+					nm = *cand.NullMax
+				}
+				t.Logf("  k=%d silhouette %.3f (shuffled max %.3f) sizes %v %s", cand.K, s, nm, cand.Sizes, cand.Reason)
 			}
 			if !res.Clear {
 				t.Errorf("no groups: %s", res.Reason)

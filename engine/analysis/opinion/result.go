@@ -79,6 +79,13 @@ type Candidate struct {
 	// Sizes are the group sizes, largest first.
 	Sizes  []int  `json:"sizes,omitempty"`
 	Reason string `json:"reason,omitempty"`
+	// NullMean and NullMax summarise, for the chosen k only, the mean
+	// silhouettes k groups reach on NullReplicates copies of the ratings
+	// shuffled within each proposal (no structure, same marginals); groups
+	// are clear only above NullMax.
+	NullMean       *float64 `json:"null_mean,omitempty"`
+	NullMax        *float64 `json:"null_max,omitempty"`
+	NullReplicates int      `json:"null_replicates,omitempty"`
 }
 
 // Components are the top two principal components of the column-centred

@@ -38,7 +38,7 @@ func TestPCAVector(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pca, ok := principalComponents(r, 1)
+	pca, ok := principalComponents(r, 1, pcaMaxIter, pcaTolerance)
 	if !ok || !pca.converged {
 		t.Fatalf("ok %v converged %v", ok, pca.converged)
 	}
