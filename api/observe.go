@@ -95,18 +95,32 @@ func (a *API) Observe(c *fiber.Ctx) error {
 	status := c.Response().StatusCode()
 	route := c.Route().Path
 	ri.route = route
-	a.duration.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Observe(elapsed.Seconds())
+	method := methodLabel(c.Method())
+	a.duration.WithLabelValues(method, route, strconv.Itoa(status)).Observe(elapsed.Seconds())
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError
 	}
 	if a.log.Enabled(c.UserContext(), level) {
 		a.log.LogAttrs(c.UserContext(), level, "request",
-			slog.String("method", c.Method()),
+			slog.String("method", method),
 			slog.String("route", route),
 			slog.Int("status", status),
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			slog.String("request_id", ri.id))
 	}
 	return nil
+}
+
+// methodLabel returns a constant for the method: fiber's c.Method() points
+// into a buffer fasthttp reuses, and a metric label outlives the request.
+// Unknown methods share one label, which also bounds the series.
+func methodLabel(m string) string {
+	for _, known := range []string{fiber.MethodGet, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch,
+		fiber.MethodDelete, fiber.MethodHead, fiber.MethodOptions} {
+		if m == known {
+			return known
+		}
+	}
+	return "OTHER"
 }
