@@ -42,7 +42,7 @@ func polisSnapshot(t testing.TB, name string) (Snapshot, []polisComment) {
 	}
 	comments := read("comments.csv")
 	type meta struct {
-		author             string
+		author            string
 		agrees, disagrees int
 	}
 	accepted := map[string]meta{}
