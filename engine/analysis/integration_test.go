@@ -99,7 +99,7 @@ func TestAnalyseDelphiStability(t *testing.T) {
 	if w == nil || w.N != 9 || w.VPlus != 45 {
 		t.Fatalf("wilcoxon %+v %s", w, st.WilcoxonReason)
 	}
-	near(t, "z", w.Z, 2.700352, 1e-6)
+	near(t, "z", *w.Z, 2.700352, 1e-6)
 	near(t, "p2", w.PTwoSided, 0.006927, 1e-6)
 	if st.Settled || !strings.Contains(st.SettledReason, "net change 33.3%") {
 		t.Errorf("settled %v %q", st.Settled, st.SettledReason)

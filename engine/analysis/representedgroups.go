@@ -57,10 +57,15 @@ func (a *analyser) unrepresentedGroups(u *UnderHeard) []Flag {
 	return flags
 }
 
-// justifiedRepresentation audits the agenda's adopted proposals against
-// this round's approvals (ratings in the agree zone).
-func (a *analyser) justifiedRepresentation(u *UnderHeard) []Flag {
-	x := a.idx[a.t]
+// jrAudit audits the adopted proposals on round r's agenda (as of that
+// round) against round r's approvals (ratings in the agree zone).
+func (a *analyser) jrAudit(r int, outcome []decisionState) (JRAudit, error) {
+	x := a.idx[r]
+	agenda := a.s.Rounds[r].Agenda
+	pos := make(map[int32]int, len(agenda))
+	for i, p := range agenda {
+		pos[int32(p)] = i
+	}
 	var ballots [][]int
 	for m := range a.s.Members {
 		lo, hi := x.mOff[m], x.mOff[m+1]
@@ -70,18 +75,24 @@ func (a *analyser) justifiedRepresentation(u *UnderHeard) []Flag {
 		b := []int{}
 		for j := lo; j < hi; j++ {
 			if c := x.mCat[j]; c >= 0 && a.agreeCat[c] {
-				b = append(b, int(a.agendaPos[x.mProposal[j]]))
+				b = append(b, pos[x.mProposal[j]])
 			}
 		}
 		ballots = append(ballots, b)
 	}
 	var adopted []int
-	for i, p := range a.agenda {
-		if a.outcome[p].adopted() {
+	for i, p := range agenda {
+		if outcome[p].adopted() {
 			adopted = append(adopted, i)
 		}
 	}
-	audit, err := JustifiedRepresentation(ballots, adopted, len(a.agenda))
+	return JustifiedRepresentation(ballots, adopted, len(agenda))
+}
+
+// justifiedRepresentation audits this round's adopted agenda proposals and
+// flags a violation, escalated when the previous round violated JR too.
+func (a *analyser) justifiedRepresentation(u *UnderHeard, prevOutcome []decisionState) []Flag {
+	audit, err := a.jrAudit(a.t, a.outcome)
 	if err != nil {
 		u.JustifiedRepresentationReason = err.Error()
 		return nil
@@ -92,8 +103,13 @@ func (a *analyser) justifiedRepresentation(u *UnderHeard) []Flag {
 		return nil
 	}
 	jr.Witness = a.s.Proposals[a.agenda[audit.Witness]].ID
+	escalated := false
+	if a.t > 0 {
+		prev, err := a.jrAudit(a.t-1, prevOutcome)
+		escalated = err == nil && !prev.Satisfied
+	}
 	return []Flag{{
-		Kind: FlagJustifiedRepresentation, Proposals: []string{jr.Witness},
+		Kind: FlagJustifiedRepresentation, Proposals: []string{jr.Witness}, Escalated: escalated,
 		Sentence: fmt.Sprintf("%d members had none of the proposals they agreed with adopted, and %d of them agree with %s; with %d adopted among %d members, a group of at least %s is owed one adopted proposal (justified representation). Consider revisiting %s.",
 			audit.Unrepresented, audit.WitnessSupport, jr.Witness, audit.Adopted, audit.Voters, avg(audit.Threshold), jr.Witness),
 		Evidence: FlagEvidence{Count: float64(audit.WitnessSupport), Opportunity: audit.Threshold},

@@ -81,8 +81,9 @@ type RateAssessment struct {
 // rule.MinExposure does. Units without opportunity still count in the
 // pooled rate and get posterior numbers, but are never flagged.
 //
-// It returns an Undefined error when there is no exposure at all or the
-// slices differ in length. A pooled rate of 0 (or 1 for Beta–binomial)
+// It returns an Undefined error when there is no exposure at all, the
+// slices differ in length, a value is negative, or (Beta–binomial) a count
+// exceeds its exposure. A pooled rate of 0 (or 1 for Beta–binomial)
 // leaves no room below it (every unit sits at the pooled rate), so nobody
 // is flagged and every ProbBelowPooled is 0.
 func AssessLowRates(count, exposure []float64, eligible []bool, rule RateRule) (pooled float64, out []RateAssessment, err error) {
@@ -91,6 +92,9 @@ func AssessLowRates(count, exposure []float64, eligible []bool, rule RateRule) (
 	}
 	var sc, se float64
 	for i := range count {
+		if !(count[i] >= 0 && exposure[i] >= 0) || (rule.Model == BetaBinomial && count[i] > exposure[i]) {
+			return 0, nil, Undefined("counts must be non-negative (and at most the exposure for rates)")
+		}
 		sc += count[i]
 		se += exposure[i]
 	}

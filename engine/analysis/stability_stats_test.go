@@ -26,13 +26,13 @@ func TestWilcoxonSignedRank(t *testing.T) {
 	if r.Exact || r.N != 9 || r.Zeros != 3 || r.VPlus != 45 || r.VMinus != 0 {
 		t.Errorf("toy: %+v", r)
 	}
-	near(t, "sigma", r.Sigma, 8.147085, 1e-6)
-	near(t, "z_cc", r.Z, 2.700352, 1e-6)
+	near(t, "sigma", *r.Sigma, 8.147085, 1e-6)
+	near(t, "z_cc", *r.Z, 2.700352, 1e-6)
 	near(t, "p2", r.PTwoSided, 0.006927, 1e-6)
 	// Swapping the samples mirrors the statistic.
 	s, _ := WilcoxonSignedRank(r1, r2)
 	near(t, "mirrored p2", s.PTwoSided, r.PTwoSided, 1e-12)
-	near(t, "mirrored z", s.Z, -r.Z, 1e-12)
+	near(t, "mirrored z", *s.Z, -*r.Z, 1e-12)
 
 	_, err = WilcoxonSignedRank(r1, r1)
 	mustUndefined(t, "no change", err)

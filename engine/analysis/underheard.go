@@ -67,7 +67,7 @@ func (a *analyser) analyseUnderHeard() {
 	}
 	u.Divergences = a.divergences()
 	flags = append(flags, a.unrepresentedGroups(u)...)
-	flags = append(flags, a.justifiedRepresentation(u)...)
+	flags = append(flags, a.justifiedRepresentation(u, prevOutcome)...)
 	a.minorityPositions(u)
 
 	kindRank := map[string]int{FlagAttention: 0, FlagParticipation: 1, FlagUptake: 2, FlagPerspectiveUptake: 3,

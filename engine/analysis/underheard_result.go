@@ -186,7 +186,10 @@ type Flag struct {
 	// Proposals link to the proposals behind the flag.
 	Proposals []string `json:"proposals,omitempty"`
 	// Escalated: also flagged in the previous round; notify the
-	// facilitator.
+	// facilitator. Rate, representation and justified-representation flags
+	// are re-evaluated on the history up to the previous round;
+	// unrepresented opinion groups would need that round's opinion groups,
+	// which a Snapshot does not carry, and are never escalated.
 	Escalated bool         `json:"escalated"`
 	Sentence  string       `json:"sentence"`
 	Evidence  FlagEvidence `json:"evidence"`

@@ -19,10 +19,10 @@ type WilcoxonResult struct {
 	// Exact is true when the p-values enumerate the 2^N sign assignments
 	// (N < 50, no ties, no zeros); otherwise they use the normal
 	// approximation with tie correction and continuity correction, and
-	// Z and Sigma are set.
-	Exact bool    `json:"exact"`
-	Z     float64 `json:"z,omitempty"`
-	Sigma float64 `json:"sigma,omitempty"`
+	// Z and Sigma are set (absent for the exact test).
+	Exact bool     `json:"exact"`
+	Z     *float64 `json:"z,omitempty"`
+	Sigma *float64 `json:"sigma,omitempty"`
 	// PTwoSided, PGreater (x > y) and PLess (x < y).
 	PTwoSided float64 `json:"p_two_sided"`
 	PGreater  float64 `json:"p_greater"`
@@ -91,8 +91,8 @@ func WilcoxonSignedRank(x, y []float64) (WilcoxonResult, error) {
 		return r, nil
 	}
 	mu := n * (n + 1) / 4
-	r.Sigma = math.Sqrt(n*(n+1)*(2*n+1)/24 - tieSum/48)
-	if r.Sigma == 0 {
+	sigma := math.Sqrt(n*(n+1)*(2*n+1)/24 - tieSum/48)
+	if !(sigma > 0) {
 		return r, Undefined("the signed-rank statistic has no variance")
 	}
 	dev := r.VPlus - mu
@@ -102,10 +102,11 @@ func WilcoxonSignedRank(x, y []float64) (WilcoxonResult, error) {
 	} else if dev < 0 {
 		cc = -0.5
 	}
-	r.Z = (dev - cc) / r.Sigma
-	r.PTwoSided = math.Min(1, 2*math.Min(distuv.UnitNormal.CDF(r.Z), distuv.UnitNormal.Survival(r.Z)))
-	r.PGreater = distuv.UnitNormal.Survival((dev - 0.5) / r.Sigma)
-	r.PLess = distuv.UnitNormal.CDF((dev + 0.5) / r.Sigma)
+	z := (dev - cc) / sigma
+	r.Z, r.Sigma = &z, &sigma
+	r.PTwoSided = math.Min(1, 2*math.Min(distuv.UnitNormal.CDF(z), distuv.UnitNormal.Survival(z)))
+	r.PGreater = distuv.UnitNormal.Survival((dev - 0.5) / sigma)
+	r.PLess = distuv.UnitNormal.CDF((dev + 0.5) / sigma)
 	return r, nil
 }
 
