@@ -23,22 +23,46 @@ type dashboardPage struct {
 	Ideas     int
 	Hidden    int
 	Decisions int
-	Members   int
-	// Perspectives counts the members who rate, by perspective.
-	Perspectives []perspectiveCount
-	Updated      time.Time
+	Updated   time.Time
+	// From the round's analysis: who has taken part (counts only) and
+	// each proposal's distribution as it fills in.
+	Invited       int
+	Responded     int
+	Proposed      int
+	Participation []participationRow
+	Verdicts      []verdictCount
+	Items         []dashboardItem
 }
 
-// perspectiveCount is one row of the members-by-perspective table.
-type perspectiveCount struct {
-	Name  string
-	Count int
+// participationRow is one perspective's participation; Suppressed rows
+// show no numbers (fewer members than the group's minimum cell size).
+type participationRow struct {
+	Perspective string
+	Suppressed  bool
+	Invited     int
+	Responded   int
 }
 
-// dashboardData reads everything the live views show. Participation and
-// distributions plug in here once the engine's round analysis lands; the
-// views show only what the engine already gives.
-func (f *Frontend) dashboardData(ctx context.Context, actor engine.Actor, roundID string, projector bool) (*dashboardPage, error) {
+// verdictCount is how many agenda items have one verdict.
+type verdictCount struct {
+	Verdict string
+	Count   int
+}
+
+// dashboardItem is one agenda proposal with its results so far.
+type dashboardItem struct {
+	N        int
+	Text     string
+	Author   string
+	Verdict  string
+	Decision string
+	Results  *resultView
+	Change   *chart
+}
+
+// dashboardData reads everything the live views show, as the actor may
+// see it.
+func (f *Frontend) dashboardData(ctx context.Context, lang string, actor engine.Actor, roundID string, projector bool) (*dashboardPage, error) {
 	rp, err := f.roundData(ctx, actor, roundID)
 	if err != nil {
 		return nil, err
@@ -55,24 +79,6 @@ func (f *Frontend) dashboardData(ctx context.Context, actor engine.Actor, roundI
 			dp.Hidden++
 		}
 	}
-	ms, err := f.eng.ListMembers(ctx, actor, rp.Group.ID)
-	if err != nil {
-		return nil, err
-	}
-	counts := map[string]int{}
-	for _, m := range ms {
-		if m.Erased || !engine.RoleAllows(m.Role, engine.PermRate) {
-			continue
-		}
-		dp.Members++
-		counts[m.Perspective]++
-	}
-	for _, p := range rp.Group.Settings.Perspectives {
-		dp.Perspectives = append(dp.Perspectives, perspectiveCount{Name: p, Count: counts[p]})
-	}
-	if n := counts[""]; n > 0 {
-		dp.Perspectives = append(dp.Perspectives, perspectiveCount{Name: "", Count: n})
-	}
 	ds, err := f.eng.ListDecisions(ctx, actor, rp.Group.ID)
 	if err != nil {
 		return nil, err
@@ -82,11 +88,93 @@ func (f *Frontend) dashboardData(ctx context.Context, actor engine.Actor, roundI
 			dp.Decisions++
 		}
 	}
+	if err := f.dashboardAnalysis(ctx, lang, actor, dp); err != nil {
+		return nil, err
+	}
 	return dp, nil
 }
 
+// dashboardAnalysis adds the round's analysis to the dashboard: counts of
+// who has taken part, by perspective with small cells suppressed, and each
+// proposal's distribution and change since its baseline round.
+func (f *Frontend) dashboardAnalysis(ctx context.Context, lang string, actor engine.Actor, dp *dashboardPage) error {
+	cat := f.cats[lang]
+	res, err := f.eng.RoundAnalysis(ctx, actor, dp.Round.ID)
+	if err != nil {
+		return err
+	}
+	part := res.Round.Participation
+	dp.Invited, dp.Responded, dp.Proposed = part.Invited, part.Responded, part.Proposed
+	for _, p := range part.ByPerspective {
+		row := participationRow{Perspective: p.Perspective, Suppressed: p.Suppressed}
+		if p.Invited != nil {
+			row.Invited = *p.Invited
+		}
+		if p.Responded != nil {
+			row.Responded = *p.Responded
+		}
+		dp.Participation = append(dp.Participation, row)
+	}
+	v := res.Round.Verdicts
+	for _, vc := range []verdictCount{{engine.VerdictConsensusFor, v.ConsensusFor}, {engine.VerdictConsensusAgainst, v.ConsensusAgainst},
+		{engine.VerdictSplit, v.Split}, {engine.VerdictNoConsensus, v.NoConsensus}, {engine.VerdictTooFew, v.TooFew}} {
+		if vc.Count > 0 {
+			dp.Verdicts = append(dp.Verdicts, vc)
+		}
+	}
+	text := map[string]*engine.ProposalView{}
+	for _, e := range dp.Round.Agenda {
+		text[e.ProposalID] = e.Proposal
+	}
+	baselines := map[string][]engine.ProposalResults{}
+	for i, p := range res.Proposals {
+		pv := text[p.ID]
+		if pv == nil {
+			continue
+		}
+		it := dashboardItem{N: i + 1, Text: pv.Text, Verdict: string(p.Verdict), Decision: p.Decision}
+		if !dp.Projector {
+			it.Author = pv.AuthorName
+		}
+		var agree *float64
+		if p.Agree != nil {
+			a := p.Agree.Proportion
+			agree = &a
+		}
+		title := cat.T("dashboard.chart_title", "n", i+1)
+		pr := &engine.ProposalResults{ProposalID: p.ID, Visible: true, Values: res.Scale.Values, Distribution: p.Distribution,
+			NRated: p.NRated, NPassed: p.NPassed, Median: p.Median, PctAgree: agree, Verdict: string(p.Verdict), ByPerspective: p.ByPerspective}
+		it.Results = resultCharts(cat, dp.Group, p.ID, title, pr)
+		if ch := p.Change; ch != nil && ch.BaselineRoundID != "" {
+			rs, ok := baselines[ch.BaselineRoundID]
+			if !ok {
+				if rs, err = f.eng.RoundResults(ctx, actor, ch.BaselineRoundID); err != nil {
+					return err
+				}
+				baselines[ch.BaselineRoundID] = rs
+			}
+			before := make([]int, len(res.Scale.Values))
+			found := false
+			for _, bid := range ch.BaselineProposals {
+				if br := resultFor(rs, bid); br != nil && br.Visible {
+					found = true
+					for j := range before {
+						before[j] += at(br.Distribution, j)
+					}
+				}
+			}
+			if found {
+				it.Change = changeChart(cat, chartID("change", p.ID), cat.T("dashboard.change_title", "n", i+1), dp.Group.Settings.Scale,
+					zonesOf(dp.Group), res.Scale.Values, before, p.Distribution, cat.T("dashboard.change_before"), cat.T("dashboard.change_now"))
+			}
+		}
+		dp.Items = append(dp.Items, it)
+	}
+	return nil
+}
+
 func (f *Frontend) dashboard(c *fiber.Ctx) error {
-	dp, err := f.dashboardData(c.UserContext(), actorOf(c), utils.CopyString(c.Params("rid")), false)
+	dp, err := f.dashboardData(c.UserContext(), f.catalogue(c).Lang, actorOf(c), utils.CopyString(c.Params("rid")), false)
 	if err != nil {
 		return f.renderError(c, err)
 	}
@@ -94,7 +182,7 @@ func (f *Frontend) dashboard(c *fiber.Ctx) error {
 }
 
 func (f *Frontend) projector(c *fiber.Ctx) error {
-	dp, err := f.dashboardData(c.UserContext(), actorOf(c), utils.CopyString(c.Params("rid")), true)
+	dp, err := f.dashboardData(c.UserContext(), f.catalogue(c).Lang, actorOf(c), utils.CopyString(c.Params("rid")), true)
 	if err != nil {
 		return f.renderError(c, err)
 	}
@@ -104,7 +192,7 @@ func (f *Frontend) projector(c *fiber.Ctx) error {
 
 // liveFragment renders the part of the dashboard that live updates replace.
 func (f *Frontend) liveFragment(ctx context.Context, lang string, actor engine.Actor, roundID string, projector bool) ([]byte, error) {
-	dp, err := f.dashboardData(ctx, actor, roundID, projector)
+	dp, err := f.dashboardData(ctx, lang, actor, roundID, projector)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +214,7 @@ func (f *Frontend) events(c *fiber.Ctx) error {
 	projector := c.Query("view") == "projector"
 	lang := f.catalogue(c).Lang
 	ctx, cancel := context.WithCancel(context.Background())
-	if _, err := f.dashboardData(ctx, actor, rid, projector); err != nil {
+	if _, err := f.dashboardData(ctx, lang, actor, rid, projector); err != nil {
 		cancel()
 		return f.renderError(c, err)
 	}

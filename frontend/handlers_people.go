@@ -14,6 +14,16 @@ type myInputPage struct {
 	Group     *engine.GroupView
 	Proposals []myProposal
 	Decisions []decisionRow
+	Ratings   []myRatingRow
+}
+
+// myRatingRow is one of the member's ratings: their trajectory over rounds.
+type myRatingRow struct {
+	Round    int
+	Text     string
+	Rating   string
+	Reason   string
+	Previous string
 }
 
 // myProposal is one of the member's proposals and what became of it.
@@ -95,6 +105,9 @@ func (f *Frontend) myInput(c *fiber.Ctx) error {
 				}
 			}
 		}
+		if item.Kind == "" && p.State == engine.ProposalSuperseded {
+			item.Kind = "replaced" // its successors are hidden from this reader
+		}
 		for _, id := range descendants(p.ID, 0) {
 			yours[id] = true
 			item.Decisions = append(item.Decisions, decisionsOn[id]...)
@@ -108,8 +121,29 @@ func (f *Frontend) myInput(c *fiber.Ctx) error {
 		}
 		mp.Decisions = append(mp.Decisions, decisionRow{D: d, Text: text, Round: number[d.RoundID], Yours: yours[d.ProposalID]})
 	}
-	// MyRatings plugs in here: the member's ratings over rounds beside the
-	// group's previous distribution (their trajectory).
+	if engine.RoleAllows(g.YourRole, engine.PermRate) {
+		cat := f.catalogue(c)
+		for _, r := range rounds {
+			if r.State == engine.RoundDraft {
+				continue
+			}
+			mrs, err := f.eng.MyRatings(ctx, actor, r.ID)
+			if err != nil {
+				return f.renderError(c, err)
+			}
+			for _, mr := range mrs {
+				if mr.Current == nil {
+					continue
+				}
+				row := myRatingRow{Round: r.Number, Rating: ratingText(cat, g.Settings.Scale, mr.Current), Reason: mr.Current.Reason,
+					Previous: ratingText(cat, g.Settings.Scale, mr.Previous)}
+				if p := byID[mr.ProposalID]; p != nil {
+					row.Text = p.Text
+				}
+				mp.Ratings = append(mp.Ratings, row)
+			}
+		}
+	}
 	return f.render(c, fiber.StatusOK, "my-input", &page{Title: f.title(c, "my_input.title"), Data: mp})
 }
 

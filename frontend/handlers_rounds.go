@@ -22,6 +22,11 @@ type roundPage struct {
 	CanRate       bool
 	Manage        bool
 	Reveal        string
+	// Mine holds the reader's own ratings by proposal, when they rate.
+	Mine map[string]*engine.MyRating
+	// Status says, per proposal, whether the reader has rated, passed or
+	// not yet: "rated", "passed" or "".
+	Status map[string]string
 }
 
 // loadRound reads the round named in the path and its group for the actor.
@@ -46,6 +51,21 @@ func (f *Frontend) roundData(ctx context.Context, actor engine.Actor, roundID st
 		Manage:        engine.RoleAllows(rv.YourRole, engine.PermManageRounds)}
 	rp.CanPropose = rp.ProposingOpen && engine.RoleAllows(rv.YourRole, engine.PermPropose)
 	rp.CanRate = rp.RatingOpen && engine.RoleAllows(rv.YourRole, engine.PermRate)
+	rp.Status = map[string]string{}
+	if engine.RoleAllows(rv.YourRole, engine.PermRate) {
+		if rp.Mine, err = f.myRatings(ctx, actor, rv.ID); err != nil {
+			return nil, err
+		}
+		for pid, mr := range rp.Mine {
+			switch {
+			case mr.Current == nil:
+			case mr.Current.Pass:
+				rp.Status[pid] = "passed"
+			default:
+				rp.Status[pid] = "rated"
+			}
+		}
+	}
 	return rp, nil
 }
 
@@ -103,10 +123,19 @@ type ratePage struct {
 	Total    int
 	Scale    []option
 	Changes  []option
-	// Change asks "what changed your mind?": the member came to change an
-	// earlier rating.
+	// Change asks "what changed your mind?": the member has rated this
+	// proposal before in this round.
 	Change bool
 	Next   *engine.AgendaEntry
+	// Mine is the member's rating in this round and, for carried and
+	// revisited items, their previous one (Delphi feedback).
+	Mine         *engine.MyRating
+	Current      string
+	Previous     string
+	PreviousWhen int
+	Baseline     *resultView
+	Results      *resultView
+	Hidden       string
 }
 
 func (f *Frontend) loadRate(c *fiber.Ctx) (*ratePage, error) {
@@ -127,6 +156,15 @@ func (f *Frontend) loadRate(c *fiber.Ctx) (*ratePage, error) {
 		}
 	}
 	p.Scale = f.scaleOptions(cat, rp.Group.Settings.Scale)
+	if mr := rp.Mine[e.ProposalID]; mr != nil {
+		p.Mine = mr
+		p.Change = mr.Current != nil
+		p.Current = ratingText(cat, rp.Group.Settings.Scale, mr.Current)
+		p.Previous = ratingText(cat, rp.Group.Settings.Scale, mr.Previous)
+		if mr.PreviousResults != nil {
+			p.Baseline = resultCharts(cat, rp.Group, "baseline", cat.T("rate.baseline_title"), mr.PreviousResults)
+		}
+	}
 	for _, ch := range engine.ChangeCategories {
 		p.Changes = append(p.Changes, option{Value: ch, Label: cat.T("change." + ch)})
 	}
@@ -152,7 +190,15 @@ func (f *Frontend) rateForm(c *fiber.Ctx) error {
 	}
 	fv := formValues{}
 	fv.Set("key", newFormKey())
-	p.Change = c.Query("change") == "1"
+	if p.Mine != nil && p.Mine.Current != nil {
+		cur := p.Mine.Current
+		if cur.Pass || cur.Value == nil {
+			fv.Set("choice", "pass")
+		} else {
+			fv.Set("choice", strconv.Itoa(*cur.Value))
+		}
+		fv.Set("reason", cur.Reason)
+	}
 	return f.render(c, fiber.StatusOK, "rate", &page{Title: f.title(c, "rate.title", "position", p.Position, "total", p.Total), Form: fv, Data: p})
 }
 
@@ -170,7 +216,6 @@ func (f *Frontend) rate(c *fiber.Ctx) error {
 		return f.renderError(c, err)
 	}
 	fv := readForm(c)
-	p.Change = fv.Get("change") == "1"
 	in := engine.RatingInput{RoundID: p.Round.ID, ProposalID: p.Entry.ProposalID, Reason: fv.Get("reason"),
 		ChangeCategory: fv.Get("change_category"), IdempotencyKey: fv.Get("key"), Mode: engine.ModeSelf}
 	var errs formErrors
@@ -214,5 +259,13 @@ func (f *Frontend) rated(c *fiber.Ctx) error {
 		return f.renderError(c, err)
 	}
 	p.Change = c.Query("changed") == "1"
+	rs, err := f.eng.RoundResults(c.UserContext(), actorOf(c), p.Round.ID)
+	if err != nil {
+		return f.renderError(c, err)
+	}
+	if pr := resultFor(rs, p.Entry.ProposalID); pr != nil {
+		cat := f.catalogue(c)
+		p.Results = resultCharts(cat, p.Group, "idea", cat.T("rated.chart_title"), pr)
+	}
 	return f.render(c, fiber.StatusOK, "rated", &page{Title: f.title(c, "rated.title"), Data: p})
 }

@@ -228,8 +228,47 @@ func TestFacilitatorJourneyHTTP(t *testing.T) {
 		t.Errorf("the projector view must not show names")
 	}
 	mustStatus(t, c.get("/groups/"+gid+"/safeguarding"), http.StatusForbidden)
+	r = c.get("/rounds/" + rid + "/dashboard")
+	for _, want := range []string{"out of 1 who can rate", `role="img"`, "Ratings of idea"} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("dashboard lacks %q", want)
+		}
+	}
 	r = c.post("/rounds/"+rid+"/transition", url.Values{"to": {"close"}})
 	mustStatus(t, r, http.StatusSeeOther)
+
+	// Decisions: one adopted, one to look at again.
+	r = c.get("/rounds/" + rid + "/manage")
+	decide := hrefs(r.Body, `/rounds/[^"]+/decision`)
+	if len(decide) < 2 {
+		t.Fatalf("want decision links for each idea, got %v", decide)
+	}
+	r = c.get(decide[0])
+	mustStatus(t, r, http.StatusOK)
+	r = c.post(decide[0], url.Values{"outcome": {"adopted"}, "rationale": {""}})
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.Body, `href="#rationale"`) {
+		t.Errorf("a decision without a reason should be refused at the rationale field")
+	}
+	r = c.post(decide[0], url.Values{"outcome": {"adopted"}, "rationale": {"Most people agreed and it is affordable."}})
+	mustStatus(t, r, http.StatusSeeOther)
+	r = c.post(decide[1], url.Values{"outcome": {"revisit"}, "rationale": {"We need to hear from carers."}, "review_date": {"not a date"}})
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	r = c.post(decide[1], url.Values{"outcome": {"revisit"}, "rationale": {"We need to hear from carers."}})
+	mustStatus(t, r, http.StatusSeeOther)
+	r = c.follow(r)
+	if !strings.Contains(r.Body, "Most people agreed and it is affordable.") || !strings.Contains(r.Body, "To look at again") {
+		t.Errorf("manage page should show the decisions:\n%s", excerpt(r.Body))
+	}
+
+	// Round 2 carries forward what was not decided for good.
+	r = c.post("/groups/"+gid+"/rounds/new", url.Values{"prompt": {"Round two: what else?"}, "carry_rules": {"carry_without_consensus"}})
+	mustStatus(t, r, http.StatusSeeOther)
+	r = c.follow(r)
+	mustStatus(t, r, http.StatusOK)
+	if !strings.Contains(r.Body, "We need to hear from carers.") && !strings.Contains(r.Body, "Being looked at again") {
+		t.Errorf("round 2 should carry the revisited idea:\n%s", excerpt(r.Body))
+	}
 }
 
 // mustActor returns the actor a client is signed in as.

@@ -126,17 +126,29 @@ func TestMemberJourneyHTTP(t *testing.T) {
 	if !strings.Contains(r.Body, "Your rating is saved") {
 		t.Fatalf("rated page:\n%s", excerpt(r.Body))
 	}
-	change := hrefs(r.Body, `/rounds/[^"]+/rate\?change=1`)
+	if !strings.Contains(r.Body, "You chose: 4 – Agree.") {
+		t.Errorf("rated page should say what the member chose:\n%s", excerpt(r.Body))
+	}
+	// The group's distribution is shown after rating (reveal after own
+	// rating), as a chart with a table.
+	for _, want := range []string{`role="img"`, "<caption>How the group rated this idea</caption>", "1 person rated this idea and 0 people passed."} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("rated page lacks %q", want)
+		}
+	}
+	change := hrefs(r.Body, `/rounds/[^"]+/rate`)
 	if len(change) != 1 {
 		t.Fatalf("want a change link, got %v", change)
 	}
 	r = c.get(change[0])
 	mustStatus(t, r, http.StatusOK)
-	if !strings.Contains(r.Body, `name="change_category"`) {
-		t.Fatalf("change page lacks 'what changed your mind?':\n%s", excerpt(r.Body))
+	for _, want := range []string{`name="change_category"`, `value="4" checked`, "Because we need it", "Your rating now: 4 – Agree."} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("change page lacks %q", want)
+		}
 	}
 	key = regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(r.Body)[1]
-	r = c.post(links[0], url.Values{"key": {key}, "change": {"1"}, "choice": {"pass"}, "change_category": {"discussion"}})
+	r = c.post(links[0], url.Values{"key": {key}, "choice": {"pass"}, "change_category": {"discussion"}})
 	mustStatus(t, r, http.StatusSeeOther)
 	if !strings.Contains(r.Header.Get("Location"), "changed=1") {
 		t.Errorf("changed rating should be reported as a change: %s", r.Header.Get("Location"))
@@ -148,8 +160,10 @@ func TestMemberJourneyHTTP(t *testing.T) {
 
 	r = c.get("/groups/" + w.group.ID + "/my-input")
 	mustStatus(t, r, http.StatusOK)
-	if !strings.Contains(r.Body, "A quiet room for people who need a break") {
-		t.Errorf("my input lacks the member's idea:\n%s", excerpt(r.Body))
+	for _, want := range []string{"A quiet room for people who need a break", "Your ratings", "<td>Pass</td>"} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("my input lacks %q:\n%s", want, excerpt(r.Body))
+		}
 	}
 	r = c.get("/groups/" + w.group.ID + "/help")
 	mustStatus(t, r, http.StatusOK)

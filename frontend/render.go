@@ -82,6 +82,12 @@ func templateFuncs(cat *Catalogue, as *assets) template.FuncMap {
 		"role":       func(r string) string { return cat.T("role." + r) },
 		"lines":      func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
 		"paras":      paragraphs,
+		"percent": func(p *float64) string {
+			if p == nil {
+				return ""
+			}
+			return pct(*p)
+		},
 	}
 }
 

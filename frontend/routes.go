@@ -49,6 +49,9 @@ func (f *Frontend) Register(app *fiber.App) {
 	post("/groups/:gid/rounds/new", f.roundCreate)
 	get("/groups/:gid/my-input", f.myInput)
 	get("/groups/:gid/help", f.help)
+	get("/groups/:gid/me", f.meForm)
+	post("/groups/:gid/me", f.meSave)
+	post("/groups/:gid/me/sign-out-everywhere", f.meSignOutEverywhere)
 	get("/groups/:gid/evaluation", f.evaluation)
 	get("/groups/:gid/safeguarding", f.safeguarding)
 
