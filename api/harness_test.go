@@ -44,7 +44,7 @@ func newServer(t testing.TB, db *bunstore.DB, opts ...option) *server {
 	eng := engine.New(ecfg)
 	cfg.Engine = eng
 	a := New(cfg)
-	app := fiber.New(fiber.Config{ErrorHandler: ErrorHandler, BodyLimit: BodyLimit})
+	app := fiber.New(fiber.Config{ErrorHandler: ErrorHandler, BodyLimit: BodyLimit, DisableStartupMessage: true})
 	a.Register(app)
 	return &server{t: t, app: app, api: a, eng: eng, db: db}
 }
