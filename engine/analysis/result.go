@@ -1,9 +1,12 @@
 package analysis
 
-// Version identifies the analysis algorithms and their fixed parameters. A
-// cached Result is keyed by (round, snapshot version, Version); any change
-// that can alter a Result for the same Snapshot bumps it.
-const Version = "1.0.0"
+import "github.com/allvoice/allvoice/engine/analysis/opinion"
+
+// Version identifies the analysis algorithms and their fixed parameters,
+// including the opinion-group pipeline's own version, so one string keys a
+// cached Result: (round, snapshot version, Version). Any change that can
+// alter a Result for the same Snapshot bumps it.
+const Version = "1.0.0+" + opinion.Version
 
 // Verdict is the consensus-rule verdict on a proposal.
 type Verdict string

@@ -54,10 +54,11 @@ func (a *analyser) describe(counts []int32, passed int) itemStats {
 	return st
 }
 
-// criterion reports whether one direction of the rule holds and describes
-// each criterion in words. dir is +1 (consensus for, agree zone) or −1
-// (consensus against, disagree zone).
-func (a *analyser) criteria(st *itemStats, dir int) (bool, []string) {
+// criteria reports whether one direction of the rule holds and, with text,
+// describes each criterion in words. dir is +1 (consensus for, agree zone)
+// or −1 (consensus against, disagree zone). judge asks for text only for
+// the direction it reports, so explanations are not built to be discarded.
+func (a *analyser) criteria(st *itemStats, dir int, text bool) (bool, []string) {
 	r := &a.s.Rule
 	zone, opp := st.agree, st.disagree
 	zlo, zhi, olo, ohi := a.scale.AgreeMin, a.scale.AgreeMax, a.scale.DisagreeMin, a.scale.DisagreeMax
@@ -69,30 +70,35 @@ func (a *analyser) criteria(st *itemStats, dir int) (bool, []string) {
 	ok := st.median >= float64(zlo) && st.median <= float64(zhi)
 	var parts []string
 	if r.MinPercentAgree != nil {
-		hold := float64(zone)*100 >= *r.MinPercentAgree*n
-		ok = ok && hold
-		parts = append(parts, fmt.Sprintf("%s rated %s (rule: at least %s%%)", pct(float64(zone)/n), a.scale.zoneText(zlo, zhi), num(*r.MinPercentAgree)))
+		ok = ok && float64(zone)*100 >= *r.MinPercentAgree*n
+		if text {
+			parts = append(parts, fmt.Sprintf("%s rated %s (rule: at least %s%%)", pct(float64(zone)/n), a.scale.zoneText(zlo, zhi), num(*r.MinPercentAgree)))
+		}
 	}
 	if r.MaxPercentOpposite != nil {
-		hold := float64(opp)*100 < *r.MaxPercentOpposite*n
-		ok = ok && hold
-		parts = append(parts, fmt.Sprintf("%s rated %s (rule: under %s%%)", pct(float64(opp)/n), a.scale.zoneText(olo, ohi), num(*r.MaxPercentOpposite)))
+		ok = ok && float64(opp)*100 < *r.MaxPercentOpposite*n
+		if text {
+			parts = append(parts, fmt.Sprintf("%s rated %s (rule: under %s%%)", pct(float64(opp)/n), a.scale.zoneText(olo, ohi), num(*r.MaxPercentOpposite)))
+		}
 	}
 	if r.MaxIQR != nil {
 		iqr := st.q3 - st.q1
 		ok = ok && iqr <= *r.MaxIQR+1e-9
-		parts = append(parts, fmt.Sprintf("IQR %s (rule: at most %s)", num(iqr), num(*r.MaxIQR)))
+		if text {
+			parts = append(parts, fmt.Sprintf("IQR %s (rule: at most %s)", num(iqr), num(*r.MaxIQR)))
+		}
 	}
 	if r.MinAgreementA != nil {
-		if st.aErr != nil {
-			ok = false
+		ok = ok && st.aErr == nil && st.a >= *r.MinAgreementA
+		switch {
+		case !text:
+		case st.aErr != nil:
 			parts = append(parts, "agreement A undefined ("+st.aErr.Error()+")")
-		} else {
-			ok = ok && st.a >= *r.MinAgreementA
+		default:
 			parts = append(parts, fmt.Sprintf("agreement A %s (rule: at least %s)", num(st.a), num(*r.MinAgreementA)))
 		}
 	}
-	if r.MinPercentAgree == nil {
+	if r.MinPercentAgree == nil && text {
 		parts = append(parts, fmt.Sprintf("median %s (needs to lie in %s)", num(st.median), a.scale.zoneText(zlo, zhi)))
 	}
 	return ok, parts
@@ -125,10 +131,12 @@ func (a *analyser) judge(st *itemStats) (Verdict, string) {
 	if st.n < a.s.Rule.MinRaters {
 		return VerdictTooFew, fmt.Sprintf("%s rated it; the rule needs at least %d.", plural(st.n, "member", "members"), a.s.Rule.MinRaters)
 	}
-	if ok, parts := a.criteria(st, +1); ok {
+	if ok, _ := a.criteria(st, +1, false); ok {
+		_, parts := a.criteria(st, +1, true)
 		return VerdictConsensusFor, "Consensus for: " + sentence(parts) + "."
 	}
-	if ok, parts := a.criteria(st, -1); ok {
+	if ok, _ := a.criteria(st, -1, false); ok {
+		_, parts := a.criteria(st, -1, true)
 		return VerdictConsensusAgainst, "Consensus against: " + sentence(parts) + "."
 	}
 	if ok, why := a.split(st); ok {
@@ -138,6 +146,6 @@ func (a *analyser) judge(st *itemStats) (Verdict, string) {
 	if st.disagree > st.agree {
 		dir = -1
 	}
-	_, parts := a.criteria(st, dir)
+	_, parts := a.criteria(st, dir, true)
 	return VerdictNoConsensus, "No consensus: " + sentence(parts) + "."
 }
