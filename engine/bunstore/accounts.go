@@ -51,7 +51,7 @@ func normalEmail(email string) string { return strings.ToLower(email) }
 // AccountByID returns the account with the given id.
 func (s *Store) AccountByID(ctx context.Context, id string) (*engine.Account, error) {
 	var r accountRow
-	if err := s.idb.NewSelect().Model(&r).Where("a.id = ?", id).Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&r).ColumnExpr("a.*").Where("a.id = ?", id).Scan(ctx); err != nil {
 		return nil, MapError(err, "account")
 	}
 	return r.account(), nil
@@ -61,7 +61,7 @@ func (s *Store) AccountByID(ctx context.Context, id string) (*engine.Account, er
 // without regard to case.
 func (s *Store) AccountByEmail(ctx context.Context, email string) (*engine.Account, error) {
 	var r accountRow
-	if err := s.idb.NewSelect().Model(&r).Where("a.email = ?", normalEmail(email)).Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&r).ColumnExpr("a.*").Where("a.email = ?", normalEmail(email)).Scan(ctx); err != nil {
 		return nil, MapError(err, "account")
 	}
 	return r.account(), nil
@@ -78,7 +78,7 @@ func (s *Store) CreateAccount(ctx context.Context, a *engine.Account) error {
 // ones included: the caller decides whether it is still valid.
 func (s *Store) SessionByHash(ctx context.Context, hash string) (*engine.Session, error) {
 	var r sessionRow
-	if err := s.idb.NewSelect().Model(&r).Where("s.hash = ?", hash).Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&r).ColumnExpr("s.*").Where("s.hash = ?", hash).Scan(ctx); err != nil {
 		return nil, MapError(err, "session")
 	}
 	return r.session(), nil

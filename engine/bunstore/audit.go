@@ -27,7 +27,7 @@ type auditEventRow struct {
 // the order they happened; groupID "" lists the events of no group.
 func (s *Store) AuditEvents(ctx context.Context, groupID string, page engine.Page) ([]*engine.AuditEvent, error) {
 	var rows []auditEventRow
-	q := s.idb.NewSelect().Model(&rows)
+	q := s.idb.NewSelect().Model(&rows).ColumnExpr("ae.*")
 	if groupID == "" {
 		q = q.Where("ae.group_id IS NULL")
 	} else {

@@ -41,7 +41,7 @@ type reflectionRow struct {
 // Decisions lists a group's decisions by id.
 func (s *Store) Decisions(ctx context.Context, groupID string) ([]*engine.Decision, error) {
 	var rows []decisionRow
-	if err := s.idb.NewSelect().Model(&rows).Where("d.group_id = ?", groupID).OrderExpr("d.id").Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&rows).ColumnExpr("d.*").Where("d.group_id = ?", groupID).OrderExpr("d.id").Scan(ctx); err != nil {
 		return nil, MapError(err, "decision")
 	}
 	out := make([]*engine.Decision, len(rows))
@@ -60,7 +60,7 @@ func (s *Store) Decisions(ctx context.Context, groupID string) ([]*engine.Decisi
 // Reflections lists a group's reflections by id.
 func (s *Store) Reflections(ctx context.Context, groupID string) ([]*engine.Reflection, error) {
 	var rows []reflectionRow
-	if err := s.idb.NewSelect().Model(&rows).Where("rf.group_id = ?", groupID).OrderExpr("rf.id").Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&rows).ColumnExpr("rf.*").Where("rf.group_id = ?", groupID).OrderExpr("rf.id").Scan(ctx); err != nil {
 		return nil, MapError(err, "reflection")
 	}
 	out := make([]*engine.Reflection, len(rows))

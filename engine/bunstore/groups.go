@@ -77,7 +77,7 @@ func decodeJSON(s string, v any, what string) error {
 // GroupByID returns the group with the given id.
 func (s *Store) GroupByID(ctx context.Context, id string) (*engine.Group, error) {
 	var r groupRow
-	if err := s.idb.NewSelect().Model(&r).Where("g.id = ?", id).Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&r).ColumnExpr("g.*").Where("g.id = ?", id).Scan(ctx); err != nil {
 		return nil, MapError(err, "group")
 	}
 	return r.group()
@@ -87,7 +87,7 @@ func (s *Store) GroupByID(ctx context.Context, id string) (*engine.Group, error)
 // member that has not been erased.
 func (s *Store) GroupsForAccount(ctx context.Context, accountID string, page engine.Page) ([]*engine.Group, error) {
 	var rows []groupRow
-	q := s.idb.NewSelect().Model(&rows).
+	q := s.idb.NewSelect().Model(&rows).ColumnExpr("g.*").
 		Join("JOIN members AS m ON m.group_id = g.id").
 		Where("m.account_id = ?", accountID).Where("m.erased_at IS NULL")
 	if page.After != "" {
@@ -110,7 +110,7 @@ func (s *Store) GroupsForAccount(ctx context.Context, accountID string, page eng
 // RuleVersions lists a group's consensus-rule versions, oldest first.
 func (s *Store) RuleVersions(ctx context.Context, groupID string) ([]engine.RuleVersion, error) {
 	var rows []ruleVersionRow
-	if err := s.idb.NewSelect().Model(&rows).Where("rv.group_id = ?", groupID).OrderExpr("rv.version").Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&rows).ColumnExpr("rv.*").Where("rv.group_id = ?", groupID).OrderExpr("rv.version").Scan(ctx); err != nil {
 		return nil, MapError(err, "rule version")
 	}
 	out := make([]engine.RuleVersion, 0, len(rows))

@@ -37,7 +37,7 @@ func (r *inviteRow) invite() *engine.Invite {
 // InviteByID returns the invite with the given id.
 func (s *Store) InviteByID(ctx context.Context, id string) (*engine.Invite, error) {
 	var r inviteRow
-	if err := s.idb.NewSelect().Model(&r).Where("i.id = ?", id).Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&r).ColumnExpr("i.*").Where("i.id = ?", id).Scan(ctx); err != nil {
 		return nil, MapError(err, "invite")
 	}
 	return r.invite(), nil
@@ -46,7 +46,7 @@ func (s *Store) InviteByID(ctx context.Context, id string) (*engine.Invite, erro
 // InviteByHash returns the invite whose token has the given hash.
 func (s *Store) InviteByHash(ctx context.Context, hash string) (*engine.Invite, error) {
 	var r inviteRow
-	if err := s.idb.NewSelect().Model(&r).Where("i.token_hash = ?", hash).Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&r).ColumnExpr("i.*").Where("i.token_hash = ?", hash).Scan(ctx); err != nil {
 		return nil, MapError(err, "invite")
 	}
 	return r.invite(), nil
@@ -56,7 +56,7 @@ func (s *Store) InviteByHash(ctx context.Context, hash string) (*engine.Invite, 
 // included, by id.
 func (s *Store) Invites(ctx context.Context, groupID string) ([]*engine.Invite, error) {
 	var rows []inviteRow
-	if err := s.idb.NewSelect().Model(&rows).Where("i.group_id = ?", groupID).OrderExpr("i.id").Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&rows).ColumnExpr("i.*").Where("i.group_id = ?", groupID).OrderExpr("i.id").Scan(ctx); err != nil {
 		return nil, MapError(err, "invite")
 	}
 	out := make([]*engine.Invite, len(rows))

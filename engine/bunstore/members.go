@@ -53,7 +53,7 @@ type roleAssignmentRow struct {
 // MemberByID returns the member with the given id, erased or not.
 func (s *Store) MemberByID(ctx context.Context, id string) (*engine.Member, error) {
 	var r memberRow
-	if err := s.idb.NewSelect().Model(&r).Where("m.id = ?", id).Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&r).ColumnExpr("m.*").Where("m.id = ?", id).Scan(ctx); err != nil {
 		return nil, MapError(err, "member")
 	}
 	return r.member(), nil
@@ -62,7 +62,7 @@ func (s *Store) MemberByID(ctx context.Context, id string) (*engine.Member, erro
 // MemberByAccount returns the account's member in a group, erased or not.
 func (s *Store) MemberByAccount(ctx context.Context, groupID, accountID string) (*engine.Member, error) {
 	var r memberRow
-	err := s.idb.NewSelect().Model(&r).Where("m.group_id = ?", groupID).Where("m.account_id = ?", accountID).Scan(ctx)
+	err := s.idb.NewSelect().Model(&r).ColumnExpr("m.*").Where("m.group_id = ?", groupID).Where("m.account_id = ?", accountID).Scan(ctx)
 	if err != nil {
 		return nil, MapError(err, "member")
 	}
@@ -72,7 +72,7 @@ func (s *Store) MemberByAccount(ctx context.Context, groupID, accountID string) 
 // Members lists a group's members, erased ones included, by id.
 func (s *Store) Members(ctx context.Context, groupID string) ([]*engine.Member, error) {
 	var rows []memberRow
-	if err := s.idb.NewSelect().Model(&rows).Where("m.group_id = ?", groupID).OrderExpr("m.id").Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&rows).ColumnExpr("m.*").Where("m.group_id = ?", groupID).OrderExpr("m.id").Scan(ctx); err != nil {
 		return nil, MapError(err, "member")
 	}
 	out := make([]*engine.Member, len(rows))
@@ -86,7 +86,7 @@ func (s *Store) Members(ctx context.Context, groupID string) ([]*engine.Member, 
 // is in the order they were made.
 func (s *Store) RoleAssignments(ctx context.Context, groupID string) ([]engine.RoleAssignment, error) {
 	var rows []roleAssignmentRow
-	err := s.idb.NewSelect().Model(&rows).Join("JOIN members AS m ON m.id = ra.member_id").
+	err := s.idb.NewSelect().Model(&rows).ColumnExpr("ra.*").Join("JOIN members AS m ON m.id = ra.member_id").
 		Where("m.group_id = ?", groupID).OrderExpr("ra.id").Scan(ctx)
 	if err != nil {
 		return nil, MapError(err, "role assignment")

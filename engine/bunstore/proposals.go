@@ -44,11 +44,11 @@ type proposalLinkRow struct {
 // ProposalByID returns a proposal with its lineage parents by parent id.
 func (s *Store) ProposalByID(ctx context.Context, id string) (*engine.Proposal, error) {
 	var r proposalRow
-	if err := s.idb.NewSelect().Model(&r).Where("p.id = ?", id).Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&r).ColumnExpr("p.*").Where("p.id = ?", id).Scan(ctx); err != nil {
 		return nil, MapError(err, "proposal")
 	}
 	var links []proposalLinkRow
-	if err := s.idb.NewSelect().Model(&links).Where("pl.proposal_id = ?", id).OrderExpr("pl.parent_id").Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&links).ColumnExpr("pl.*").Where("pl.proposal_id = ?", id).OrderExpr("pl.parent_id").Scan(ctx); err != nil {
 		return nil, MapError(err, "proposal")
 	}
 	p := r.proposal()
@@ -62,11 +62,11 @@ func (s *Store) ProposalByID(ctx context.Context, id string) (*engine.Proposal, 
 // by parent id.
 func (s *Store) Proposals(ctx context.Context, groupID string) ([]*engine.Proposal, error) {
 	var rows []proposalRow
-	if err := s.idb.NewSelect().Model(&rows).Where("p.group_id = ?", groupID).OrderExpr("p.id").Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&rows).ColumnExpr("p.*").Where("p.group_id = ?", groupID).OrderExpr("p.id").Scan(ctx); err != nil {
 		return nil, MapError(err, "proposal")
 	}
 	var links []proposalLinkRow
-	err := s.idb.NewSelect().Model(&links).Join("JOIN proposals AS p ON p.id = pl.proposal_id").
+	err := s.idb.NewSelect().Model(&links).ColumnExpr("pl.*").Join("JOIN proposals AS p ON p.id = pl.proposal_id").
 		Where("p.group_id = ?", groupID).OrderExpr("pl.proposal_id, pl.parent_id").Scan(ctx)
 	if err != nil {
 		return nil, MapError(err, "proposal")

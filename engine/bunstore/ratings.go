@@ -67,7 +67,7 @@ type ratingCurrentRow struct {
 // a round.
 func (s *Store) CurrentRating(ctx context.Context, roundID, proposalID, memberID string) (*engine.RatingEvent, error) {
 	var r ratingEventRow
-	err := s.idb.NewSelect().Model(&r).Join("JOIN ratings_current AS c ON c.event_id = e.id").
+	err := s.idb.NewSelect().Model(&r).ColumnExpr("e.*").Join("JOIN ratings_current AS c ON c.event_id = e.id").
 		Where("c.round_id = ?", roundID).Where("c.proposal_id = ?", proposalID).Where("c.member_id = ?", memberID).
 		Scan(ctx)
 	if err != nil {
@@ -79,7 +79,7 @@ func (s *Store) CurrentRating(ctx context.Context, roundID, proposalID, memberID
 // CurrentRatings lists a round's current rating events by event id.
 func (s *Store) CurrentRatings(ctx context.Context, roundID string) ([]*engine.RatingEvent, error) {
 	var rows []ratingEventRow
-	err := s.idb.NewSelect().Model(&rows).Join("JOIN ratings_current AS c ON c.event_id = e.id").
+	err := s.idb.NewSelect().Model(&rows).ColumnExpr("e.*").Join("JOIN ratings_current AS c ON c.event_id = e.id").
 		Where("c.round_id = ?", roundID).OrderExpr("e.id").Scan(ctx)
 	if err != nil {
 		return nil, MapError(err, "rating")
@@ -90,7 +90,7 @@ func (s *Store) CurrentRatings(ctx context.Context, roundID string) ([]*engine.R
 // RatingEventByKey finds the event a member's idempotency key created.
 func (s *Store) RatingEventByKey(ctx context.Context, memberID, key string) (*engine.RatingEvent, error) {
 	var r ratingEventRow
-	err := s.idb.NewSelect().Model(&r).Where("e.member_id = ?", memberID).Where("e.idempotency_key = ?", key).Scan(ctx)
+	err := s.idb.NewSelect().Model(&r).ColumnExpr("e.*").Where("e.member_id = ?", memberID).Where("e.idempotency_key = ?", key).Scan(ctx)
 	if err != nil {
 		return nil, MapError(err, "rating")
 	}
@@ -101,7 +101,7 @@ func (s *Store) RatingEventByKey(ctx context.Context, memberID, key string) (*en
 // by id.
 func (s *Store) RatingEvents(ctx context.Context, groupID string) ([]*engine.RatingEvent, error) {
 	var rows []ratingEventRow
-	err := s.idb.NewSelect().Model(&rows).Where("e.group_id = ?", groupID).OrderExpr("e.created_at, e.id").Scan(ctx)
+	err := s.idb.NewSelect().Model(&rows).ColumnExpr("e.*").Where("e.group_id = ?", groupID).OrderExpr("e.created_at, e.id").Scan(ctx)
 	if err != nil {
 		return nil, MapError(err, "rating")
 	}

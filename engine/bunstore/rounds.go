@@ -86,7 +86,7 @@ type agendaItemRow struct {
 // RoundByID returns the round with the given id.
 func (s *Store) RoundByID(ctx context.Context, id string) (*engine.Round, error) {
 	var r roundRow
-	if err := s.idb.NewSelect().Model(&r).Where("r.id = ?", id).Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&r).ColumnExpr("r.*").Where("r.id = ?", id).Scan(ctx); err != nil {
 		return nil, MapError(err, "round")
 	}
 	return r.round()
@@ -95,7 +95,7 @@ func (s *Store) RoundByID(ctx context.Context, id string) (*engine.Round, error)
 // Rounds lists a group's rounds by number.
 func (s *Store) Rounds(ctx context.Context, groupID string) ([]*engine.Round, error) {
 	var rows []roundRow
-	if err := s.idb.NewSelect().Model(&rows).Where("r.group_id = ?", groupID).OrderExpr("r.number").Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&rows).ColumnExpr("r.*").Where("r.group_id = ?", groupID).OrderExpr("r.number").Scan(ctx); err != nil {
 		return nil, MapError(err, "round")
 	}
 	return roundsOf(rows)
@@ -108,7 +108,7 @@ func (s *Store) Rounds(ctx context.Context, groupID string) ([]*engine.Round, er
 func (s *Store) RoundsDue(ctx context.Context, now time.Time) ([]*engine.Round, error) {
 	now = utc(now)
 	var rows []roundRow
-	err := s.idb.NewSelect().Model(&rows).
+	err := s.idb.NewSelect().Model(&rows).ColumnExpr("r.*").
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.
 				WhereOr("r.state = 'draft' AND r.opens_at IS NOT NULL AND r.opens_at <= ?", now).
@@ -124,7 +124,7 @@ func (s *Store) RoundsDue(ctx context.Context, now time.Time) ([]*engine.Round, 
 // Agenda lists a round's agenda by position.
 func (s *Store) Agenda(ctx context.Context, roundID string) ([]engine.AgendaItem, error) {
 	var rows []agendaItemRow
-	err := s.idb.NewSelect().Model(&rows).Where("ai.round_id = ?", roundID).OrderExpr("ai.position, ai.proposal_id").Scan(ctx)
+	err := s.idb.NewSelect().Model(&rows).ColumnExpr("ai.*").Where("ai.round_id = ?", roundID).OrderExpr("ai.position, ai.proposal_id").Scan(ctx)
 	if err != nil {
 		return nil, MapError(err, "agenda item")
 	}

@@ -14,6 +14,11 @@ import (
 // PostgreSQL or SQLite. Every error it returns is an *engine.Error (see
 // MapError). It is safe for concurrent use; a Store handed to an InTx
 // callback belongs to that transaction and must not outlive it.
+//
+// Queries select alias.* instead of bun's list of quoted columns: bun
+// writes values into the SQL text, so SQLite parses every statement afresh,
+// and the shorter text made a whole rating submission about a fifth faster.
+// The row structs therefore hold every column of their table.
 type Store struct {
 	db *DB
 	// idb is the *bun.DB outside a transaction and the bun.Tx inside one.
