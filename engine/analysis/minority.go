@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/gonum/stat"
 )
@@ -109,15 +110,5 @@ func (a *analyser) minorityPositions(u *UnderHeard) {
 				name, num(cur[m]), num(prev[m])),
 		})
 	}
-	slices.SortFunc(u.MinorityPositions, func(p, q MinorityPosition) int { return cmpString(p.Member, q.Member) })
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	slices.SortFunc(u.MinorityPositions, func(p, q MinorityPosition) int { return strings.Compare(p.Member, q.Member) })
 }

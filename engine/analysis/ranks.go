@@ -1,9 +1,6 @@
 package analysis
 
-import (
-	"slices"
-	"sort"
-)
+import "sort"
 
 // averageRanks writes into ranks the 1-based ranks of x with ties given the
 // average of the ranks they span, and returns Σ(t³ − t) over tie groups
@@ -29,11 +26,4 @@ func averageRanks(x []float64, ranks []float64, idx []int) (tieSum float64) {
 		i = j
 	}
 	return tieSum
-}
-
-// sortedCopy returns an ascending copy of x.
-func sortedCopy(x []float64) []float64 {
-	s := slices.Clone(x)
-	slices.Sort(s)
-	return s
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/allvoice/allvoice/engine/analysis/opinion"
 )
@@ -156,5 +157,5 @@ func (a *analyser) bridgedSupport(u *UnderHeard) {
 		}
 		u.BridgedSupport = append(u.BridgedSupport, *ms)
 	}
-	slices.SortFunc(u.BridgedSupport, func(p, q MemberShare) int { return cmpString(p.Member, q.Member) })
+	slices.SortFunc(u.BridgedSupport, func(p, q MemberShare) int { return strings.Compare(p.Member, q.Member) })
 }

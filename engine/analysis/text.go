@@ -61,15 +61,6 @@ func possessive(name string) string {
 	return name + "'s"
 }
 
-// capitalise upper-cases the first letter of s.
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	r := []rune(s)
-	return strings.ToUpper(string(r[0])) + string(r[1:])
-}
-
 // pText renders a p-value for sentences: "p = 0.412" or "p < 0.001".
 func pText(p float64) string {
 	if p < 0.001 {
