@@ -3,6 +3,7 @@ package analysis
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -172,8 +173,13 @@ func (a *analyser) memberSentence(kind string, m int, t *rateTable, i int) strin
 	switch kind {
 	case FlagAttention:
 		props, appear := t.aux1[i], t.aux2[i]
-		return fmt.Sprintf("%s %s were rated by %s of %s active members on average, against %s for everyone's proposals; consider giving them time in the next session.",
-			possessive(name), plural(props, "proposal", "proposals"), avg(as.Count/float64(appear)), avg(as.Exposure/float64(appear)), pct(t.pooled))
+		got, of := as.Count/float64(appear), as.Exposure/float64(appear)
+		about := ""
+		if math.Abs(got-math.Round(got)) >= 0.05 || math.Abs(of-math.Round(of)) >= 0.05 {
+			about = "about "
+		}
+		return fmt.Sprintf("%s %s were rated by %s%s of %s active members on average, against %s for everyone's proposals; consider giving them time in the next session.",
+			possessive(name), plural(props, "proposal", "proposals"), about, num(math.Round(got)), num(math.Round(of)), pct(t.pooled))
 	case FlagParticipation:
 		return fmt.Sprintf("%s made %s (proposals, reasons or reflections) in %s, while members make %s per round on average; consider asking for their view directly or offering another way to take part (in the room, on paper, with support).",
 			name, plural(int(as.Count), "contribution", "contributions"), plural(int(as.Exposure), "round", "rounds"), avg(t.pooled))
