@@ -120,7 +120,7 @@ func Analyse(m Matrix, opt Options) Result {
 	res.MaxK = maxK
 
 	members, x, y := canonicalPoints(members, coords)
-	scores := scoreKs(x, y, maxK, res.MinGroupSize, opt.Seed)
+	scores := scoreKs(x, y, maxK, res.MinGroupSize, opt.Seed, kmeansRestarts)
 	res.SilhouetteSampled = scores.sampled
 	bestAt, prevAt := -1, -1
 	for k := 2; k <= maxK; k++ {
@@ -145,13 +145,7 @@ func Analyse(m Matrix, opt Options) Result {
 		res.Reason = ReasonNoValidK
 		return res
 	}
-	chosen := bestAt
-	for at := range scores.ok { // k ascending: the smallest k close to the best
-		if scores.ok[at] && scores.sil[at] >= scores.sil[bestAt]-ParsimonyMargin {
-			chosen = at
-			break
-		}
-	}
+	chosen, _ := chooseK(scores)
 	if prevAt >= 0 && prevAt != chosen && scores.sil[prevAt] >= ClearSilhouette && scores.sil[bestAt]-scores.sil[prevAt] <= KeepMargin {
 		chosen = prevAt
 		res.KeptPreviousK = true
@@ -163,14 +157,14 @@ func Analyse(m Matrix, opt Options) Result {
 		res.Reason = fmt.Sprintf("%s: best mean silhouette %.2f is below %.2f", ReasonNotClear, s, ClearSilhouette)
 		return res
 	}
-	null := nullSilhouettes(r, coords, pca.pc, res.MinRated, max(opt.ModeratedOut, 0), k, opt.Seed)
+	null := nullSilhouettes(r, coords, pca.pc, res.MinRated, max(opt.ModeratedOut, 0), maxK, opt.Seed)
 	c := &res.Candidates[chosen]
 	c.NullReplicates = len(null)
 	if len(null) > 0 {
 		nm, nx := mean(null), slices.Max(null)
 		c.NullMean, c.NullMax = &nm, &nx
 		if s <= nx {
-			res.Reason = fmt.Sprintf("%s: mean silhouette %.2f for k = %d is no higher than with ratings shuffled within each proposal (up to %.2f in %d shuffles)",
+			res.Reason = fmt.Sprintf("%s: mean silhouette %.2f for k = %d is no higher than the same analysis gives with ratings shuffled within each proposal (up to %.2f in %d shuffles)",
 				ReasonNotClear, s, k, nx, len(null))
 			return res
 		}
@@ -275,4 +269,25 @@ func widen(v []int32) []int {
 		out[i] = int(x)
 	}
 	return out
+}
+
+// chooseK picks, among the usable partitions, the smallest k whose mean
+// silhouette is within ParsimonyMargin of the best. ok is false when none is
+// usable.
+func chooseK(s kScores) (at int, ok bool) {
+	best := -1
+	for a := range s.ok {
+		if s.ok[a] && (best < 0 || s.sil[a] > s.sil[best]) {
+			best = a
+		}
+	}
+	if best < 0 {
+		return 0, false
+	}
+	for a := range s.ok { // k ascending
+		if s.ok[a] && s.sil[a] >= s.sil[best]-ParsimonyMargin {
+			return a, true
+		}
+	}
+	return best, true
 }

@@ -27,14 +27,14 @@ func minGroupSize(n int) int {
 // scoreKs clusters the points for each k in 2..maxK and scores every usable
 // partition (all groups ≥ minSize) by mean silhouette, exactly up to
 // silhouetteSampleCap points and on a seeded sample above it.
-func scoreKs(x, y []float64, maxK, minSize int, seed uint64) kScores {
+func scoreKs(x, y []float64, maxK, minSize int, seed uint64, restarts int) kScores {
 	n := len(x)
 	nk := max(maxK-1, 0)
 	s := kScores{parts: make([]partition, nk), ok: make([]bool, nk), sil: make([]float64, nk), reason: make([]string, nk)}
 	var labellings [][]int32
 	var ks, at []int
 	for k := 2; k <= maxK; k++ {
-		p, ok := clusterPoints(x, y, k, seed)
+		p, ok := clusterPoints(x, y, k, seed, restarts)
 		switch {
 		case !ok:
 			s.reason[k-2] = fmt.Sprintf("fewer than %d distinct positions", k)

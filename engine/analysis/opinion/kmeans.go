@@ -8,7 +8,10 @@ import (
 // k-means parameters.
 const (
 	kmeansRestarts = 10
-	kmeansMaxIter  = 100
+	// nullRestarts is the restarts used on shuffled replicates, where only
+	// the silhouette level matters, not which of near-equal optima is found.
+	nullRestarts  = 5
+	kmeansMaxIter = 100
 	// kmeansSampleCap is the number of points above which restarts run on a
 	// seeded sample and only the best solution is refined on all points.
 	kmeansSampleCap = 5000
@@ -24,11 +27,11 @@ type partition struct {
 }
 
 // clusterPoints partitions the 2-D points (x[i], y[i]) into k groups by
-// k-means++ seeding and Lloyd iterations, keeping the lowest-SSE of several
-// seeded restarts (on a sample when there are many points, then refined on
+// k-means++ seeding and Lloyd iterations, keeping the lowest-SSE of
+// restarts seeded runs (on a sample when there are many points, then refined on
 // all). ok is false when there are fewer than k distinct points. Clusters are
 // relabelled by size (largest first), then by centre.
-func clusterPoints(x, y []float64, k int, seed uint64) (partition, bool) {
+func clusterPoints(x, y []float64, k int, seed uint64, restarts int) (partition, bool) {
 	n := len(x)
 	if k < 1 || n < k {
 		return partition{}, false
@@ -43,7 +46,7 @@ func clusterPoints(x, y []float64, k int, seed uint64) (partition, bool) {
 	}
 	w := newKmeansWork(len(sx), k)
 	best, cur := newPartition(len(sx), k), newPartition(len(sx), k)
-	for restart := 0; restart < kmeansRestarts; restart++ {
+	for restart := 0; restart < restarts; restart++ {
 		rng := rand.New(rand.NewPCG(seed, uint64(k)<<32|uint64(restart)))
 		if !seedCentres(sx, sy, cur, rng, w.d2) {
 			return partition{}, false

@@ -28,12 +28,14 @@ const (
 	nullSeedStream   = 0x6e756c6c
 )
 
-// nullSilhouettes returns the mean silhouettes that k groups reach on the
-// shuffled replicates, one per replicate where a usable partition exists.
-// Members and proposals are put in a canonical order (by position and by
-// loading) before anything random happens, so the result does not depend on
-// how the caller numbered them.
-func nullSilhouettes(r *ratings, coords [][2]float64, pc [2][]float64, minRated, moderatedOut, k int, seed uint64) []float64 {
+// nullSilhouettes runs the whole choice of k (k-means for k = 2..maxK,
+// silhouettes, chooseK) on each shuffled replicate and returns the mean
+// silhouette of the k chosen there, one value per replicate that has a
+// usable partition. Comparing the observed choice with these accounts for
+// having picked the best of several k. Members and proposals are put in a
+// canonical order (by position and by loading) before anything random
+// happens, so the result does not depend on how the caller numbered them.
+func nullSilhouettes(r *ratings, coords [][2]float64, pc [2][]float64, minRated, moderatedOut, maxK int, seed uint64) []float64 {
 	var rated []int
 	for i := 0; i < r.nMembers; i++ {
 		if r.rowLen(i) > 0 {
@@ -129,15 +131,12 @@ func nullSilhouettes(r *ratings, coords [][2]float64, pc [2][]float64, minRated,
 			}
 		}
 		_, x, y := canonicalPoints(members, pts)
-		p, ok := clusterPoints(x, y, k, seed+uint64(rep)+1)
-		if !ok || p.sizes[k-1] < minGroupSize(len(x)) {
-			return
+		nm := len(x)
+		minSize := minGroupSize(nm)
+		scores := scoreKs(x, y, min(maxK, nm/minSize, nm-1), minSize, seed+uint64(rep)+1, nullRestarts)
+		if at, ok := chooseK(scores); ok {
+			results[rep] = scores.sil[at]
 		}
-		idx := make([]int, len(x))
-		for i := range idx {
-			idx[i] = i
-		}
-		results[rep] = mean(silhouettes(x, y, idx, [][]int32{p.labels}, []int{k})[0])
 	})
 	var null []float64
 	for _, s := range results {

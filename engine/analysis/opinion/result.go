@@ -79,8 +79,8 @@ type Candidate struct {
 	// Sizes are the group sizes, largest first.
 	Sizes  []int  `json:"sizes,omitempty"`
 	Reason string `json:"reason,omitempty"`
-	// NullMean and NullMax summarise, for the chosen k only, the mean
-	// silhouettes k groups reach on NullReplicates copies of the ratings
+	// NullMean and NullMax (on the chosen k only) summarise the silhouettes
+	// the same choice of k reaches on NullReplicates copies of the ratings
 	// shuffled within each proposal (no structure, same marginals); groups
 	// are clear only above NullMax.
 	NullMean       *float64 `json:"null_mean,omitempty"`
