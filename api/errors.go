@@ -289,6 +289,9 @@ func humaError(hctx huma.Context, status int, msg string, errs ...error) huma.St
 }
 
 func setProblemHeaders(p *Problem, set func(name, value string)) {
+	if p.Status < 400 {
+		return // 304 Not Modified goes through huma's error path too
+	}
 	switch p.Status {
 	case http.StatusUnauthorized:
 		set("WWW-Authenticate", `Bearer realm="allvoice"`)

@@ -60,6 +60,10 @@ var allowed = func() map[string][]string {
 		"submitRating":    {roleMember}, // facilitators enter ratings for others, in bulk
 		"addReflection":   {roleMember, roleSafeguard, roleFac},
 		"listReflections": {roleMember, roleObserver, roleEvaluator, roleFac},
+		"getRoundResults": {roleMember, roleObserver, roleEvaluator, roleFac},
+
+		"getRoundAnalysis": {roleEvaluator, roleFac},
+		"listMyRatings":    inGroup,
 	}
 }()
 
@@ -255,8 +259,11 @@ var requests = map[string]func(f *matrixFixture, role string) request{
 	"addReflection": func(f *matrixFixture, role string) request {
 		return request{body: reflectionRequest{Text: "It went well"}}
 	},
-	"listReflections": func(f *matrixFixture, role string) request { return request{} },
-	"listAudit":       func(f *matrixFixture, role string) request { return request{} },
+	"listReflections":  func(f *matrixFixture, role string) request { return request{} },
+	"listAudit":        func(f *matrixFixture, role string) request { return request{} },
+	"getRoundAnalysis": func(f *matrixFixture, role string) request { return request{} },
+	"getRoundResults":  func(f *matrixFixture, role string) request { return request{} },
+	"listMyRatings":    func(f *matrixFixture, role string) request { return request{} },
 	"importPolis": func(f *matrixFixture, role string) request {
 		body, ct := polisExport(f.s.t, unique("Imported "))
 		return request{body: body, contentType: ct}
@@ -290,7 +297,13 @@ func operations(oapi *huma.OpenAPI) []operation {
 // group's things, whose existence is not revealed).
 func TestAuthorisationMatrix(t *testing.T) {
 	bunstoretest.Each(t, func(t *testing.T, db *bunstore.DB) {
-		s := newServer(t, db)
+		var logs syncBuffer
+		s := newServer(t, db, withLog(&logs))
+		t.Cleanup(func() {
+			if t.Failed() {
+				t.Logf("server log:\n%s", logs.String())
+			}
+		})
 		f := newMatrixFixture(t, s)
 		defaults := map[string]string{"groupId": f.groupA, "roundId": f.roundA, "proposalId": f.proposal, "memberId": f.target}
 		ops := operations(s.api.OpenAPI())

@@ -130,6 +130,25 @@ func TestStory(t *testing.T) {
 			t.Fatalf("round 2 agenda after revisit = %v", sources)
 		}
 		s.transition(fac, r2.ID, "rating")
+		// Delphi feedback: each member sees their own previous rating next
+		// to the group's previous distribution for both agenda items.
+		finalR1 := [][]int{values[0], {1, 5, 4}} // Cal changed their mind on the high street
+		for m := range members {
+			var mine listBody[engine.MyRating]
+			s.ok(call{method: http.MethodGet, path: "/rounds/" + r2.ID + "/my-ratings", token: tokens[m]}, http.StatusOK, &mine)
+			if len(mine.Items) != 2 {
+				t.Fatalf("%s sees %d agenda items", names[m], len(mine.Items))
+			}
+			for _, it := range mine.Items {
+				i := slices.IndexFunc(props[:2], func(p *engine.Proposal) bool { return p.ID == it.ProposalID })
+				if i < 0 || it.BaselineRoundID != r1.ID || it.Current != nil || it.Previous == nil || *it.Previous.Value != finalR1[i][m] {
+					t.Fatalf("%s's view of %v: %+v (previous %+v)", names[m], it.ProposalID, it, it.Previous)
+				}
+				if it.PreviousResults == nil || !it.PreviousResults.Visible || it.PreviousResults.NRated != 3 {
+					t.Fatalf("%s: previous distribution of %s = %+v", names[m], it.ProposalID, it.PreviousResults)
+				}
+			}
+		}
 
 		// Members rate again; a reflection; the audit trail records it all.
 		for m := range members {
