@@ -60,7 +60,7 @@ func (s *memStorage) Set(k string, v []byte, exp time.Duration) error {
 	if exp > 0 {
 		e.exp = time.Now().Add(exp)
 	}
-	s.m[k] = e
+	s.m[strings.Clone(k)] = e // keys may point into fasthttp's reused buffers
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/utils"
 )
 
 // csrfKey is where the CSRF middleware leaves the request's token for the
@@ -42,11 +43,13 @@ func (f *Frontend) csrfMiddleware(storage fiber.Storage, exp time.Duration) fibe
 		Expiration:     exp,
 		ContextKey:     csrfKey,
 		Extractor: func(c *fiber.Ctx) (string, error) {
+			// The token becomes a storage key; fasthttp reuses the
+			// request's memory, so it is copied.
 			if tok := c.FormValue("_csrf"); tok != "" {
-				return tok, nil
+				return utils.CopyString(tok), nil
 			}
 			if tok := c.Get(csrf.HeaderName); tok != "" {
-				return tok, nil
+				return utils.CopyString(tok), nil
 			}
 			return "", csrf.ErrTokenNotFound
 		},
