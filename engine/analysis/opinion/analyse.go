@@ -55,7 +55,8 @@ type Options struct {
 // comment for the pipeline). It never panics on bad input and never returns
 // NaN or Inf: an invalid matrix, no variation, too few members or no clear
 // structure give Clear = false with a Reason, and whatever is still defined
-// (components, coordinates, candidates) is filled in.
+// (components, coordinates, candidates and their silhouettes) is filled in.
+// Assignment always has NMembers entries for a valid matrix.
 func Analyse(m Matrix, opt Options) Result {
 	res := Result{Version: Version, Seed: opt.Seed, NMembers: m.NMembers, NProposals: m.NProposals, NRatings: len(m.Value)}
 	r, err := buildRatings(m)
@@ -63,6 +64,7 @@ func Analyse(m Matrix, opt Options) Result {
 		res.Reason = ReasonInvalidInput + ": " + err.Error()
 		return res
 	}
+	res.Groups = []Group{}
 	res.Assignment = make([]int, m.NMembers)
 	for i := range res.Assignment {
 		res.Assignment[i] = -1

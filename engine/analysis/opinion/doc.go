@@ -17,9 +17,15 @@
 //     √(n_proposals / n_rated), so members who rated little are not pulled
 //     to the centre.
 //  4. Members who rated at least MinRated proposals are clustered by seeded
-//     k-means++ with restarts for k = 2..MaxK; k is chosen by mean
-//     silhouette, and "no clear opinion groups" is reported when the best is
-//     below 0.25 or no k yields groups of a meaningful size.
+//     k-means++ with restarts for k = 2..MaxK, each group at least
+//     max(3, 5 % of members). k is chosen by mean silhouette (exact up to
+//     5,000 members, on a seeded sample above), preferring fewer groups when
+//     scores are within ParsimonyMargin and keeping the previous round's k
+//     within KeepMargin. "No clear opinion groups" is reported when the
+//     silhouette is below 0.25, or when it is no higher than the same
+//     analysis reaches on 19 copies of the ratings shuffled within each
+//     proposal: k-means on a 2-D projection finds "groups" (silhouette
+//     0.3–0.5) even in noise, most of all among a few members.
 //  5. Per group: agree/disagree/seen tallies, Polis's representative
 //     proposals (repness with its one- and two-proportion z-tests at
 //     z > 1.2816), and per proposal the group-informed consensus
@@ -27,8 +33,14 @@
 //     rate.
 //
 // Everything random is drawn from math/rand/v2's PCG seeded from
-// Options.Seed, and every parallel reduction sums in a fixed order, so the
-// same input gives a byte-identical Result whatever the number of CPUs.
-// Undefined values are absent (nil) with a reason; NaN and Inf never reach a
-// Result.
+// Options.Seed, every seeded choice is made over members and proposals in a
+// canonical order (by position and loading), and every parallel reduction
+// sums in a fixed order. So the same input gives a byte-identical Result
+// whatever the number of CPUs, and renumbering members or proposals gives the
+// same groups. Undefined values are absent (nil) with a reason; NaN and Inf
+// never reach a Result.
+//
+// Cost: O(ratings) per PCA iteration plus a fixed amount for k-means,
+// silhouettes and the shuffled replicates (bounded samples), so 100,000
+// members × 2,000 proposals with 10 M ratings take about a second of CPU.
 package opinion
