@@ -17,6 +17,7 @@ import (
 	"github.com/allvoice/allvoice/engine"
 	"github.com/allvoice/allvoice/engine/bunstore"
 	"github.com/allvoice/allvoice/engine/demo"
+	"github.com/allvoice/allvoice/frontend"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -54,6 +55,7 @@ type server struct {
 	hub    *engine.Hub
 	engine *engine.Engine
 	app    *fiber.App
+	pages  *frontend.Frontend
 	log    *slog.Logger
 	stop   context.CancelFunc
 	done   chan struct{}
@@ -91,6 +93,12 @@ func newServer(ctx context.Context, cfg *config, log *slog.Logger) (*server, err
 		go relay.Listen(bg)
 	}
 	s.engine = engine.New(engine.Config{Store: s.store, Events: s.hub})
+	s.pages, err = frontend.New(frontend.Config{Engine: s.engine, Logger: log, Storage: s.kv, SecureCookies: cfg.SecureCookies})
+	if err != nil {
+		stop()
+		db.Close()
+		return nil, err
+	}
 	s.app = s.newApp(cfg)
 	go s.schedule(bg)
 	return s, nil
@@ -115,17 +123,23 @@ func (s *server) newApp(cfg *config) *fiber.App {
 	})
 	app.Use(recover.New())
 	a.Register(app)
+	s.pages.Register(app)
+	app.Use(s.pages.NotFound)
 	return app
 }
 
-// pageError answers a failure outside the JSON API in plain text.
+// pageError answers a failure fiber itself raised outside the JSON API (a
+// body over the limit, a method not allowed, a recovered panic) in plain
+// words; the pages render their own errors.
 func pageError(c *fiber.Ctx, err error) error {
 	code := fiber.StatusInternalServerError
+	msg := "Something went wrong on our side. Please try again."
 	var fe *fiber.Error
-	if errors.As(err, &fe) {
-		code = fe.Code
+	if errors.As(err, &fe) && fe.Code < 500 {
+		code, msg = fe.Code, fe.Message
 	}
-	return c.Status(code).SendString(fmt.Sprintf("%d %s", code, strings.ToLower(fiber.ErrInternalServerError.Message)))
+	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+	return c.Status(code).SendString(msg)
 }
 
 // schedule opens and closes rounds at their scheduled times.
@@ -158,7 +172,8 @@ func (s *server) serve(ctx context.Context, ln net.Listener, grace time.Duration
 	case <-ctx.Done():
 	}
 	s.log.Info("shutting down", "grace", grace.String())
-	s.stop() // ends live streams and background work first, so they do not hold the drain
+	s.stop() // ends background work and live streams first, so they do not hold the drain
+	s.pages.Close()
 	if err := s.app.ShutdownWithTimeout(grace); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
