@@ -48,6 +48,10 @@ type GroupSettings struct {
 	// QuantileType is the Hyndman–Fan definition for medians and quartiles: 7 or 6.
 	QuantileType int    `json:"quantile_type"`
 	GroundRules  string `json:"ground_rules,omitempty"`
+	// PolisRejectedComments is set by the Polis import: how many comments
+	// Polis's moderators rejected, which Polis's own opinion map counts
+	// (analysis.Snapshot.PolisModeratedOut).
+	PolisRejectedComments int `json:"polis_rejected_comments,omitempty"`
 }
 
 // Group is a co-design group.

@@ -76,7 +76,8 @@ func (e *Engine) ImportPolis(ctx context.Context, actor Actor, in PolisImport) (
 	if err != nil {
 		return nil, err
 	}
-	settings := GroupSettings{Scale: ScaleAgreeDisagree, RevealPolicy: RevealAfterClose, Anonymous: true}
+	settings := GroupSettings{Scale: ScaleAgreeDisagree, RevealPolicy: RevealAfterClose, Anonymous: true,
+		PolisRejectedComments: len(conv.Rejected)}
 	settings.normalise("settings.", &v)
 	if err := v.err(); err != nil {
 		return nil, &Error{Code: EINTERNAL, Message: "internal", Err: err}

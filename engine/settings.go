@@ -73,6 +73,7 @@ func (s *GroupSettings) normalise(prefix string, v *validator) {
 		v.fail(prefix+"quantile_type", "must be 6 or 7")
 	}
 	v.text(prefix+"ground_rules", &s.GroundRules, false, MaxLongTextLen)
+	v.intRange(prefix+"polis_rejected_comments", s.PolisRejectedComments, 0, 1_000_000)
 	if len(s.Perspectives) > MaxPerspectives {
 		v.fail(prefix+"perspectives", "must list at most %d perspectives", MaxPerspectives)
 	}

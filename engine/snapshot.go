@@ -86,6 +86,7 @@ func (in *snapshotInput) snapshot(g *Group, pseudonymous bool) *analysis.Snapsho
 	s := &analysis.Snapshot{
 		Scale: g.Settings.AnalysisScale(), Rule: g.Settings.ConsensusRule, MinCellSize: g.Settings.MinCellSize,
 		Perspectives: g.Settings.Perspectives, QuantileType: g.Settings.QuantileType, Seed: seedFor(g.ID),
+		PolisModeratedOut: g.Settings.PolisRejectedComments,
 	}
 	memberIdx := make(map[string]int, len(in.members))
 	for i, m := range in.members {
@@ -168,8 +169,10 @@ func (in *snapshotInput) snapshot(g *Group, pseudonymous bool) *analysis.Snapsho
 			rt.ChangeCategory = append(rt.ChangeCategory, ev.ChangeCategory)
 		}
 		ar.Ratings = rt
+		// Reflections count as contributions of members who take part in
+		// the round; a facilitator's notes are not part of who is heard.
 		for _, rf := range in.reflections {
-			if mi, ok := memberIdx[rf.MemberID]; ok && rf.RoundID == r.ID {
+			if mi, ok := memberIdx[rf.MemberID]; ok && rf.RoundID == r.ID && slices.Contains(ar.Invited, mi) {
 				ar.Reflections = append(ar.Reflections, int32(mi))
 			}
 		}

@@ -40,7 +40,7 @@ func (a *analyser) analyseOpinion() {
 			m.Value[i] = code[uint8(rt.Value[i])]
 		}
 	}
-	res := opinion.Analyse(m, opinion.Options{Seed: s.Seed, PreviousK: s.PreviousOpinionK})
+	res := opinion.Analyse(m, opinion.Options{Seed: s.Seed, PreviousK: s.PreviousOpinionK, ModeratedOut: s.PolisModeratedOut})
 	a.opinion = &res
 	og := &a.res.OpinionGroups
 	og.Version = res.Version

@@ -26,6 +26,12 @@ type Snapshot struct {
 	// previous round (0 for none); it keeps the number of groups stable
 	// unless a new one wins clearly.
 	PreviousOpinionK int `json:"previous_opinion_k"`
+	// PolisModeratedOut is, for a conversation imported from Polis, the
+	// number of comments Polis's moderators rejected. Polis keeps them in
+	// its matrix as passes by everyone, which changes its projection
+	// scaling; passing the count reproduces Polis's opinion map
+	// (opinion.Options.ModeratedOut). Zero for Allvoice's own groups.
+	PolisModeratedOut int `json:"polis_moderated_out,omitempty"`
 
 	Members   []Member   `json:"members"`
 	Proposals []Proposal `json:"proposals"`

@@ -39,6 +39,9 @@ func (s *Snapshot) validate() error {
 	if s.PreviousOpinionK < 0 {
 		return fieldErr("previous_opinion_k", "must not be negative")
 	}
+	if s.PolisModeratedOut < 0 {
+		return fieldErr("polis_moderated_out", "must not be negative")
+	}
 	names := make(map[string]bool, len(s.Perspectives))
 	for i, p := range s.Perspectives {
 		if p == "" || names[p] {

@@ -96,7 +96,20 @@ func postgresTarget(raw string) (target, error) {
 		// url.Error repeats the whole URL, password included: drop it.
 		return target{}, engine.Errorf(engine.EINVALID, "the PostgreSQL database URL cannot be parsed")
 	}
-	t := target{dialect: migrations.DialectPostgres, dsn: raw}
+	// bun writes every value into the SQL text, so each statement is new
+	// to the server; pgx's default extended protocol would prepare each one
+	// first, an extra round trip per query for nothing. The simple protocol
+	// halves the round trips (measured: store-level submissions 1.25 → 0.6
+	// ms/op at 64 clients). A URL that sets the mode keeps its own choice.
+	dsn := raw
+	if !u.Query().Has("default_query_exec_mode") {
+		q := u.Query()
+		q.Set("default_query_exec_mode", "simple_protocol")
+		u2 := *u
+		u2.RawQuery = q.Encode()
+		dsn = u2.String()
+	}
+	t := target{dialect: migrations.DialectPostgres, dsn: dsn}
 	if u.User != nil {
 		if pw, ok := u.User.Password(); ok {
 			t.secrets = append(t.secrets, pw)
