@@ -128,6 +128,16 @@ func TestRandomSnapshots(t *testing.T) {
 				t.Errorf("run %d: %s change without reason", run, pr.ID)
 			}
 		}
+		// The audit Analyse computes off its index equals the exported one
+		// on ballots built from the ratings.
+		if want, err := jrFromRatings(s); err == nil {
+			got := res.UnderHeard.JustifiedRepresentation
+			if got == nil || got.Satisfied != want.Satisfied || got.Unrepresented != want.Unrepresented || got.WitnessSupport != want.WitnessSupport {
+				t.Errorf("run %d: JR %+v, want %+v", run, got, want)
+			}
+		} else if res.UnderHeard.JustifiedRepresentation != nil {
+			t.Errorf("run %d: JR defined, exported audit says %v", run, err)
+		}
 		for _, f := range res.UnderHeard.Flags {
 			if f.Sentence == "" || f.Kind == "" {
 				t.Errorf("run %d: flag without sentence %+v", run, f)
@@ -139,4 +149,45 @@ func TestRandomSnapshots(t *testing.T) {
 			}
 		}
 	}
+}
+
+// jrFromRatings runs JustifiedRepresentation on the last round's approval
+// ballots and the agenda proposals adopted so far.
+func jrFromRatings(s Snapshot) (JRAudit, error) {
+	last := len(s.Rounds) - 1
+	rd := s.Rounds[last]
+	pos := map[int]int{}
+	for i, p := range rd.Agenda {
+		pos[p] = i
+	}
+	ballots := map[int32][]int{}
+	var voters []int32
+	for i, m := range rd.Ratings.Member {
+		if _, ok := ballots[m]; !ok {
+			ballots[m] = []int{}
+			voters = append(voters, m)
+		}
+		if !rd.Ratings.pass(i) && s.Scale.InAgreeZone(int(rd.Ratings.Value[i])) {
+			ballots[m] = append(ballots[m], pos[int(rd.Ratings.Proposal[i])])
+		}
+	}
+	var list [][]int
+	for _, m := range voters {
+		list = append(list, ballots[m])
+	}
+	a := &analyser{s: &s}
+	a.children = make([][]int32, len(s.Proposals))
+	for p, pr := range s.Proposals {
+		for _, anc := range pr.Supersedes {
+			a.children[anc] = append(a.children[anc], int32(p))
+		}
+	}
+	out := a.outcomesAsOf(last)
+	var adopted []int
+	for i, p := range rd.Agenda {
+		if out[p].adopted() {
+			adopted = append(adopted, i)
+		}
+	}
+	return JustifiedRepresentation(list, adopted, len(rd.Agenda))
 }

@@ -59,35 +59,65 @@ func (a *analyser) unrepresentedGroups(u *UnderHeard) []Flag {
 }
 
 // jrAudit audits the adopted proposals on round r's agenda (as of that
-// round) against round r's approvals (ratings in the agree zone).
+// round) against round r's approvals (ratings in the agree zone). It is
+// JustifiedRepresentation computed straight off the round index: one pass
+// over each member's ratings, no ballots materialised.
 func (a *analyser) jrAudit(r int, outcome []decisionState) (JRAudit, error) {
 	x := a.idx[r]
 	agenda := a.s.Rounds[r].Agenda
-	pos := make(map[int32]int, len(agenda))
+	pos := make([]int32, len(a.s.Proposals))
 	for i, p := range agenda {
-		pos[int32(p)] = i
+		pos[p] = int32(i)
 	}
-	var ballots [][]int
+	inW := make([]bool, len(a.s.Proposals))
+	k := 0
+	for _, p := range agenda {
+		if outcome[p].adopted() {
+			inW[p] = true
+			k++
+		}
+	}
+	voters := 0
+	for m := range a.s.Members {
+		if x.mOff[m+1] > x.mOff[m] {
+			voters++
+		}
+	}
+	switch {
+	case voters == 0:
+		return JRAudit{Witness: -1}, Undefined("no member rated this round")
+	case k == 0:
+		return JRAudit{Witness: -1}, Undefined("nothing adopted yet")
+	}
+	au := JRAudit{Voters: voters, Adopted: k, Witness: -1, Threshold: float64(voters) / float64(k)}
+	support := make([]int, len(agenda))
 	for m := range a.s.Members {
 		lo, hi := x.mOff[m], x.mOff[m+1]
 		if lo == hi {
 			continue
 		}
-		b := []int{}
+		represented := false
+		for j := lo; j < hi && !represented; j++ {
+			c := x.mCat[j]
+			represented = c >= 0 && a.agreeCat[c] && inW[x.mProposal[j]]
+		}
+		if represented {
+			continue
+		}
+		au.Unrepresented++
 		for j := lo; j < hi; j++ {
 			if c := x.mCat[j]; c >= 0 && a.agreeCat[c] {
-				b = append(b, pos[x.mProposal[j]])
+				support[pos[x.mProposal[j]]]++
 			}
 		}
-		ballots = append(ballots, b)
 	}
-	var adopted []int
-	for i, p := range agenda {
-		if outcome[p].adopted() {
-			adopted = append(adopted, i)
+	for c, n := range support {
+		if float64(n) >= au.Threshold && n > au.WitnessSupport {
+			au.Witness, au.WitnessSupport = c, n
 		}
 	}
-	return JustifiedRepresentation(ballots, adopted, len(agenda))
+	au.Satisfied = au.Witness < 0
+	return au, nil
 }
 
 // justifiedRepresentation audits this round's adopted agenda proposals and
