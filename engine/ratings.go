@@ -90,25 +90,28 @@ func (e *Engine) SubmitRating(ctx context.Context, actor Actor, in RatingInput) 
 	if err := v.err(); err != nil {
 		return nil, err
 	}
+	prep, err := e.prepareRating(ctx, actor, &in, "")
+	if err != nil {
+		return nil, err
+	}
 	var res *RatingResult
-	var groupID string
-	err := e.store.InTx(ctx, func(tx Tx) error {
+	err = e.store.InTx(ctx, func(tx Tx) error {
 		var err error
-		res, groupID, err = e.submitRating(ctx, tx, actor, &in, "")
+		res, err = e.commitRating(ctx, tx, prep)
 		return err
 	})
 	if err != nil {
 		// Two retries of one submission can race past the key lookup; the
 		// loser's insert hits the unique key and is answered as a replay.
 		if ErrorCode(err) == ECONFLICT && in.IdempotencyKey != "" {
-			if r, ok := e.replay(ctx, actor, &in); ok {
+			if r, ok := e.replay(ctx, prep); ok {
 				return r, nil
 			}
 		}
 		return nil, err
 	}
 	if !res.Replayed {
-		e.events.Publish(ctx, RoundEvent{GroupID: groupID, RoundID: in.RoundID, Kind: EventRating})
+		e.events.Publish(ctx, RoundEvent{GroupID: prep.groupID, RoundID: in.RoundID, Kind: EventRating})
 	}
 	return res, nil
 }
@@ -126,16 +129,23 @@ func (e *Engine) SubmitRatings(ctx context.Context, actor Actor, ins []RatingInp
 	if err := v.err(); err != nil {
 		return nil, err
 	}
+	preps := make([]*preparedRating, len(ins))
+	for i := range ins {
+		var err error
+		if preps[i], err = e.prepareRating(ctx, actor, &ins[i], fmt.Sprintf("ratings[%d].", i)); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]*RatingResult, len(ins))
 	rounds := map[string]string{}
 	err := e.store.InTx(ctx, func(tx Tx) error {
-		for i := range ins {
-			res, groupID, err := e.submitRating(ctx, tx, actor, &ins[i], fmt.Sprintf("ratings[%d].", i))
+		for i, prep := range preps {
+			res, err := e.commitRating(ctx, tx, prep)
 			if err != nil {
 				return err
 			}
 			out[i] = res
-			rounds[ins[i].RoundID] = groupID
+			rounds[prep.in.RoundID] = prep.groupID
 		}
 		return nil
 	})
@@ -148,114 +158,128 @@ func (e *Engine) SubmitRatings(ctx context.Context, actor Actor, ins []RatingInp
 	return out, nil
 }
 
-func (e *Engine) replay(ctx context.Context, actor Actor, in *RatingInput) (*RatingResult, bool) {
-	memberID := in.MemberID
-	if memberID == "" {
-		memberID = actor.MemberID
-		if memberID == "" {
-			return nil, false
-		}
-	}
-	ev, err := e.store.RatingEventByKey(ctx, memberID, in.IdempotencyKey)
-	if err != nil || ev.BodyHash != in.bodyHash(memberID) {
+// preparedRating is a submission that passed every check that reads: who
+// may rate, for whom, on which scale and agenda. Only what can change in
+// between (the round's state, the current rating) is checked again in the
+// write transaction, which keeps that transaction short — on SQLite it
+// holds the database's one write lock.
+type preparedRating struct {
+	in       *RatingInput
+	prefix   string
+	groupID  string
+	actorID  string
+	targetID string
+	body     string
+}
+
+func (e *Engine) replay(ctx context.Context, p *preparedRating) (*RatingResult, bool) {
+	ev, err := e.store.RatingEventByKey(ctx, p.targetID, p.in.IdempotencyKey)
+	if err != nil || ev.BodyHash != p.body {
 		return nil, false
 	}
 	return &RatingResult{Event: ev, Replayed: true, Changed: ev.PreviousEventID != ""}, true
 }
 
-// submitRating checks and stores one rating inside tx. Field names in
-// errors carry prefix (for bulk submissions).
-func (e *Engine) submitRating(ctx context.Context, tx Tx, actor Actor, in *RatingInput, prefix string) (*RatingResult, string, error) {
-	rd, a, err := e.roundAccess(ctx, tx, actor, in.RoundID)
+// prepareRating checks a submission against committed state. Field names
+// in errors carry prefix (for bulk submissions).
+func (e *Engine) prepareRating(ctx context.Context, actor Actor, in *RatingInput, prefix string) (*preparedRating, error) {
+	rd, a, err := e.roundAccess(ctx, e.store, actor, in.RoundID)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	target := a.member
 	if in.Mode == ModeSelf {
 		if in.MemberID != "" && in.MemberID != a.member.ID {
-			return nil, "", invalid(prefix+"mode", "must be assisted, in_room or paper to rate for another member")
+			return nil, invalid(prefix+"mode", "must be assisted, in_room or paper to rate for another member")
 		}
 		if err := a.require(rd.ID, PermRate); err != nil {
-			return nil, "", err
+			return nil, err
 		}
 	} else {
 		if err := a.require(rd.ID, PermAssist); err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		if in.MemberID == "" {
-			return nil, "", invalid(prefix+"member_id", "is required when a facilitator enters a rating")
+			return nil, invalid(prefix+"member_id", "is required when a facilitator enters a rating")
 		}
-		target, err = tx.MemberByID(ctx, in.MemberID)
+		target, err = e.store.MemberByID(ctx, in.MemberID)
 		if err != nil || target.GroupID != rd.GroupID || target.ErasedAt != nil {
-			return nil, "", invalid(prefix+"member_id", "must be a member of this group")
+			return nil, invalid(prefix+"member_id", "must be a member of this group")
 		}
 		ta := &access{group: a.group, member: target, assignments: a.assignments}
 		if !ta.can(rd.ID, PermRate) {
-			return nil, "", invalid(prefix+"member_id", "must be someone who rates in this round")
+			return nil, invalid(prefix+"member_id", "must be someone who rates in this round")
 		}
-	}
-	body := in.bodyHash(target.ID)
-	if in.IdempotencyKey != "" {
-		prev, err := tx.RatingEventByKey(ctx, target.ID, in.IdempotencyKey)
-		switch {
-		case err == nil && prev.BodyHash == body:
-			return &RatingResult{Event: prev, Replayed: true, Changed: prev.PreviousEventID != ""}, rd.GroupID, nil
-		case err == nil:
-			return nil, "", &Error{Code: ECONFLICT, Message: "This idempotency key was already used for a different rating.",
-				Fields: []FieldError{{Field: prefix + "idempotency_key", Rule: "must not be reused with a different body"}}}
-		case ErrorCode(err) != ENOTFOUND:
-			return nil, "", err
-		}
-	}
-	if !rd.acceptsRatings() {
-		return nil, "", &Error{Code: ECONFLICT, Message: "This round is not open for rating.",
-			Fields: []FieldError{{Field: prefix + "round_id", Rule: "must be a round that is open for rating"}}}
 	}
 	if in.Value != nil && !slices.Contains(ScaleValues(a.group.Settings.Scale), *in.Value) {
-		return nil, "", invalid(prefix+"value", "must be one of %v on this group's %s scale, or pass", ScaleValues(a.group.Settings.Scale), a.group.Settings.Scale)
+		return nil, invalid(prefix+"value", "must be one of %v on this group's %s scale, or pass", ScaleValues(a.group.Settings.Scale), a.group.Settings.Scale)
 	}
-	p, err := tx.ProposalByID(ctx, in.ProposalID)
+	p, err := e.store.ProposalByID(ctx, in.ProposalID)
 	if err != nil || p.GroupID != rd.GroupID {
-		return nil, "", invalid(prefix+"proposal_id", "must be a proposal on this round's agenda")
+		return nil, invalid(prefix+"proposal_id", "must be a proposal on this round's agenda")
 	}
 	if p.State != ProposalVisible {
-		return nil, "", &Error{Code: ECONFLICT, Message: "This proposal can no longer be rated.",
+		return nil, &Error{Code: ECONFLICT, Message: "This proposal can no longer be rated.",
 			Fields: []FieldError{{Field: prefix + "proposal_id", Rule: "must be a visible proposal (not hidden or superseded)"}}}
 	}
-	agenda, err := tx.Agenda(ctx, rd.ID)
+	if _, err := e.store.AgendaItem(ctx, rd.ID, p.ID); ErrorCode(err) == ENOTFOUND {
+		return nil, invalid(prefix+"proposal_id", "must be a proposal on this round's agenda")
+	} else if err != nil {
+		return nil, err
+	}
+	return &preparedRating{in: in, prefix: prefix, groupID: rd.GroupID, actorID: a.member.ID, targetID: target.ID,
+		body: in.bodyHash(target.ID)}, nil
+}
+
+// commitRating stores a prepared rating inside tx.
+func (e *Engine) commitRating(ctx context.Context, tx Tx, p *preparedRating) (*RatingResult, error) {
+	in, prefix := p.in, p.prefix
+	if in.IdempotencyKey != "" {
+		prev, err := tx.RatingEventByKey(ctx, p.targetID, in.IdempotencyKey)
+		switch {
+		case err == nil && prev.BodyHash == p.body:
+			return &RatingResult{Event: prev, Replayed: true, Changed: prev.PreviousEventID != ""}, nil
+		case err == nil:
+			return nil, &Error{Code: ECONFLICT, Message: "This idempotency key was already used for a different rating.",
+				Fields: []FieldError{{Field: prefix + "idempotency_key", Rule: "must not be reused with a different body"}}}
+		case ErrorCode(err) != ENOTFOUND:
+			return nil, err
+		}
+	}
+	rd, err := tx.RoundByID(ctx, in.RoundID)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	if !slices.ContainsFunc(agenda, func(it AgendaItem) bool { return it.ProposalID == p.ID }) {
-		return nil, "", invalid(prefix+"proposal_id", "must be a proposal on this round's agenda")
+	if !rd.acceptsRatings() {
+		return nil, &Error{Code: ECONFLICT, Message: "This round is not open for rating.",
+			Fields: []FieldError{{Field: prefix + "round_id", Rule: "must be a round that is open for rating"}}}
 	}
-	cur, err := tx.CurrentRating(ctx, rd.ID, p.ID, target.ID)
-	if err != nil && ErrorCode(err) != ENOTFOUND {
-		return nil, "", err
-	}
-	if err != nil {
+	cur, err := tx.CurrentRating(ctx, rd.ID, in.ProposalID, p.targetID)
+	if ErrorCode(err) == ENOTFOUND {
 		cur = nil
+	} else if err != nil {
+		return nil, err
 	}
 	if cur == nil && in.ChangeCategory != "" {
-		return nil, "", invalid(prefix+"change_category", "applies only when changing an earlier rating")
+		return nil, invalid(prefix+"change_category", "applies only when changing an earlier rating")
 	}
 	if cur != nil && cur.Pass == in.Pass && sameValue(cur.Value, in.Value) && cur.Reason == in.Reason && in.IdempotencyKey == "" {
-		return &RatingResult{Event: cur, Replayed: true}, rd.GroupID, nil
+		return &RatingResult{Event: cur, Replayed: true}, nil
 	}
 	now := e.Now()
-	ev := &RatingEvent{ID: NewID(now), GroupID: rd.GroupID, RoundID: rd.ID, ProposalID: p.ID, MemberID: target.ID,
+	ev := &RatingEvent{ID: NewID(now), GroupID: rd.GroupID, RoundID: rd.ID, ProposalID: in.ProposalID, MemberID: p.targetID,
 		Value: in.Value, Pass: in.Pass, Reason: in.Reason, Mode: in.Mode, ChangeCategory: in.ChangeCategory,
-		EnteredBy: a.member.ID, IdempotencyKey: in.IdempotencyKey, BodyHash: body, CreatedAt: now}
+		EnteredBy: p.actorID, IdempotencyKey: in.IdempotencyKey, BodyHash: p.body, CreatedAt: now}
 	if cur != nil {
 		ev.PreviousEventID = cur.ID
 	}
 	if err := tx.AppendRatingEvent(ctx, ev); err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	if err := e.audit(ctx, tx, rd.GroupID, a.member.ID, "rating.submitted", "rating_event", ev.ID); err != nil {
-		return nil, "", err
+	if err := e.audit(ctx, tx, rd.GroupID, p.actorID, "rating.submitted", "rating_event", ev.ID); err != nil {
+		return nil, err
 	}
-	return &RatingResult{Event: ev, Changed: cur != nil}, rd.GroupID, nil
+	return &RatingResult{Event: ev, Changed: cur != nil}, nil
 }
 
 func sameValue(a, b *int) bool {

@@ -62,6 +62,8 @@ type Reader interface {
 	RoundsDue(ctx context.Context, now time.Time) ([]*Round, error)
 	// Agenda lists a round's agenda by position.
 	Agenda(ctx context.Context, roundID string) ([]AgendaItem, error)
+	// AgendaItem returns one proposal's item on a round's agenda.
+	AgendaItem(ctx context.Context, roundID, proposalID string) (*AgendaItem, error)
 
 	// ProposalByID returns a proposal with its lineage parents.
 	ProposalByID(ctx context.Context, id string) (*Proposal, error)

@@ -136,6 +136,18 @@ func (s *Store) Agenda(ctx context.Context, roundID string) ([]engine.AgendaItem
 	return out, nil
 }
 
+// AgendaItem returns one item of a round's agenda: the check a rating
+// makes, without reading the whole agenda.
+func (s *Store) AgendaItem(ctx context.Context, roundID, proposalID string) (*engine.AgendaItem, error) {
+	var r agendaItemRow
+	err := s.idb.NewSelect().Model(&r).ColumnExpr("ai.*").Where("ai.round_id = ? AND ai.proposal_id = ?", roundID, proposalID).Limit(1).Scan(ctx)
+	if err != nil {
+		return nil, MapError(err, "agenda item")
+	}
+	return &engine.AgendaItem{RoundID: r.RoundID, ProposalID: r.ProposalID, Source: r.Source,
+		BaselineRoundID: r.BaselineRoundID, Position: r.Position, CreatedAt: utc(r.CreatedAt)}, nil
+}
+
 // CreateRound stores a new round; a number the group already has is
 // ECONFLICT.
 func (s *Store) CreateRound(ctx context.Context, r *engine.Round) error {
