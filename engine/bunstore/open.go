@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -67,9 +69,14 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	)
 	switch t.dialect {
 	case migrations.DialectPostgres:
+		// pgx parses the URL only when it first connects; parsing it here
+		// tells a bad setting apart from an unreachable server.
+		if _, err := pgconn.ParseConfig(t.dsn); err != nil {
+			return nil, openError(t, engine.EINVALID, "invalid connection URL for", err)
+		}
 		sqldb, err = sql.Open("pgx", t.dsn)
 		if err != nil {
-			return nil, openError(t, engine.EINVALID, "invalid PostgreSQL connection URL", err)
+			return nil, openError(t, engine.EINVALID, "invalid connection URL for", err)
 		}
 		n := cfg.MaxOpenConns
 		if n <= 0 {
@@ -123,8 +130,14 @@ func openError(t target, code, what string, err error) error {
 	return &engine.Error{
 		Code:    code,
 		Message: fmt.Sprintf("%s %s", what, t.where),
-		Err:     redactedError(t.redact(err.Error())),
+		Err:     redactedError(oneLine(t.redact(err.Error()))),
 	}
+}
+
+// oneLine joins pgx's multi-line connect errors (one line per address
+// tried) so a log line stays one line.
+func oneLine(s string) string {
+	return strings.NewReplacer(":\n\t", ": ", "\n\t", "; ", "\n", "; ").Replace(s)
 }
 
 // redactedError is the text of a driver error after secrets were removed.

@@ -50,7 +50,7 @@ func parseTarget(cfg Config) (target, error) {
 		// Accept URL spellings too: sqlite:///var/lib/a.db is /var/lib/a.db.
 		rest = strings.TrimPrefix(rest, "//")
 		switch {
-		case strings.ContainsAny(rest, "?#"):
+		case strings.Contains(rest, "?"):
 			return target{}, engine.Errorf(engine.EINVALID,
 				"the SQLite database URL must be sqlite:PATH without parameters: its connection settings are fixed")
 		case rest == ":memory:" || strings.Contains(rest, "mode=memory"):

@@ -50,14 +50,15 @@ func SQLite(t testing.TB) *bunstore.DB {
 }
 
 // Postgres returns a migrated PostgreSQL database of its own, dropped when
-// the test ends. If no PostgreSQL server can be had it skips the test, or
+// the test ends. In a cluster this binary started, the database is a copy
+// of a template migrated once per binary, which MigrateUp then confirms. If no PostgreSQL server can be had it skips the test, or
 // fails it when ALLVOICE_REQUIRE_POSTGRES=1.
 func Postgres(t testing.TB) *bunstore.DB {
 	t.Helper()
 	srv := serverOrSkip(t)
 	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 	defer cancel()
-	name, err := srv.createDatabase(ctx)
+	name, err := srv.createDatabase(ctx, true)
 	if err != nil {
 		t.Fatalf("bunstoretest: %v", err)
 	}
@@ -102,7 +103,7 @@ func PostgresURL(t testing.TB) string {
 	srv := serverOrSkip(t)
 	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 	defer cancel()
-	name, err := srv.createDatabase(ctx)
+	name, err := srv.createDatabase(ctx, false)
 	if err != nil {
 		t.Fatalf("bunstoretest: %v", err)
 	}
