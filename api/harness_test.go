@@ -124,7 +124,7 @@ func (s *server) send(c call) (reply, error) {
 }
 
 func isOps(p string) bool {
-	return p == "/healthz" || p == "/readyz" || p == "/metrics"
+	return p == "/healthz" || p == "/readyz" || p == "/metrics" || p == "/boom"
 }
 
 // ok performs c and fails the test unless it answers want.

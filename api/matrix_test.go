@@ -151,15 +151,15 @@ func (f *matrixFixture) throwaway(role string) *string {
 	return &tok
 }
 
+// polisDir is a small real Polis conversation (shared/data, next to the
+// repository).
+func polisDir() string {
+	return filepath.Join("..", "..", "shared", "data", "polis-open-data", "london.youth.policing")
+}
+
 // polisExport is a real Polis conversation as a multipart import.
 func polisExport(t testing.TB, name string) (body []byte, contentType string) {
-	dir := filepath.Join("..", "..", "shared", "data", "polis-open-data", "london.youth.policing")
-	if d := os.Getenv("ALLVOICE_POLIS_DATA"); d != "" {
-		dir = filepath.Join(d, "london.youth.policing")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		dir = "/work/shared/data/polis-open-data/london.youth.policing"
-	}
+	dir := polisDir()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	if err := w.WriteField("name", name); err != nil {

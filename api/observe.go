@@ -4,12 +4,16 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/allvoice/allvoice/engine"
 )
 
 // RequestIDHeader carries the request id to and from clients.
@@ -84,7 +88,7 @@ func (a *API) Observe(c *fiber.Ctx) error {
 	ri := &requestInfo{id: requestID(c), log: a.log}
 	c.Set(RequestIDHeader, ri.id)
 	c.SetUserContext(context.WithValue(c.UserContext(), requestInfoKey{}, ri))
-	if err := c.Next(); err != nil {
+	if err := nextRecovering(c); err != nil {
 		// The error handler normally runs after middleware returns; run it
 		// now so the status is known, as fiber's logger does.
 		if herr := c.App().Config().ErrorHandler(c, err); herr != nil {
@@ -123,4 +127,18 @@ func methodLabel(m string) string {
 		}
 	}
 	return "OTHER"
+}
+
+// nextRecovering runs the rest of the chain, turning a panic into a
+// generic 500 problem: the panic and its stack are logged here, once, and
+// the client learns nothing of it. huma does not recover handler panics,
+// and an unrecovered panic in fasthttp's worker would end the process.
+func nextRecovering(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			logFailure(c.UserContext(), slog.LevelError, "panic", fmt.Errorf("%v\n%s", r, debug.Stack()))
+			err = newProblem(fiber.StatusInternalServerError, engine.EINTERNAL, genericInternal)
+		}
+	}()
+	return c.Next()
 }

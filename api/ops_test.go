@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/allvoice/allvoice/engine"
 	"github.com/allvoice/allvoice/engine/bunstore"
@@ -212,5 +216,41 @@ func TestErrorMapper(t *testing.T) {
 	fe := &engine.Error{Code: engine.EINVALID, Message: "bad", Fields: []engine.FieldError{{Field: "ratings[1].value", Rule: "must be 1–5"}}}
 	if p := problemFor(ctx, 500, "", fe); len(p.Errors) != 1 || p.Errors[0].Field != "ratings[1].value" || p.Errors[0].Rule != "must be 1–5" {
 		t.Errorf("field errors = %+v", p.Errors)
+	}
+}
+
+// TestPanicsAndBodyLimit checks a handler panic and a body over fiber's
+// BodyLimit both come out as problems, and the panic is logged.
+func TestPanicsAndBodyLimit(t *testing.T) {
+	var logs syncBuffer
+	s := newServer(t, bunstoretest.SQLite(t), withLog(&logs))
+	s.app.Get("/boom", s.api.Observe, func(c *fiber.Ctx) error { panic("kaboom") })
+	r := s.do(call{method: http.MethodGet, path: "/boom"})
+	if p := r.problem(t); r.status != http.StatusInternalServerError || p.Detail != genericInternal {
+		t.Fatalf("panic answered %d %s", r.status, r.body)
+	}
+	if out := logs.String(); !strings.Contains(out, "kaboom") || !strings.Contains(out, "goroutine") {
+		t.Fatalf("panic not logged with its stack: %s", out)
+	}
+
+	// fiber refuses a body over BodyLimit before any handler runs, through
+	// the app's ErrorHandler; app.Test cannot see that answer, a listener can.
+	small := fiber.New(fiber.Config{ErrorHandler: ErrorHandler, BodyLimit: 1024, DisableStartupMessage: true})
+	s.api.Register(small)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = small.Listener(ln) }()
+	defer small.Shutdown()
+	resp, err := http.Post("http://"+ln.Addr().String()+Prefix+"/auth/login", "application/json", strings.NewReader(strings.Repeat("x", 4096)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	r = reply{status: resp.StatusCode, body: raw, header: resp.Header}
+	if p := r.problem(t); r.status != http.StatusRequestEntityTooLarge || p.Code != CodeTooLarge {
+		t.Fatalf("body over BodyLimit answered %d %s", r.status, r.body)
 	}
 }
