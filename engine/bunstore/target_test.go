@@ -45,7 +45,7 @@ func TestParseTarget(t *testing.T) {
 			dialect: migrations.DialectPostgres, where: "PostgreSQL database app@db.example:5433/allvoice", forbidden: "pw"},
 		{name: "postgresql scheme", cfg: Config{DatabaseURL: "postgresql://db/allvoice"},
 			dialect: migrations.DialectPostgres, where: "PostgreSQL database db/allvoice"},
-		{name: "postgres with its own query mode", cfg: Config{DatabaseURL: "postgres://db/x?default_query_exec_mode=exec"},
+		{name: "postgres with its own query mode", cfg: Config{DatabaseURL: "postgres://db/x?default_query_exec_mode=exec&client_encoding=LATIN1"},
 			dialect: migrations.DialectPostgres},
 		{name: "postgres password parameter", cfg: Config{DatabaseURL: "postgres://app@db/x?password=hunter2"},
 			dialect: migrations.DialectPostgres, forbidden: "hunter2"},
@@ -90,6 +90,13 @@ func TestParseTarget(t *testing.T) {
 				}
 				if !strings.Contains(got.dsn, mode) || strings.Count(got.dsn, "default_query_exec_mode") != 1 {
 					t.Errorf("dsn = %q, want %s", got.dsn, mode)
+				}
+				enc := "client_encoding=UTF8"
+				if strings.Contains(tc.cfg.DatabaseURL, "client_encoding=") {
+					enc = "client_encoding=LATIN1"
+				}
+				if !strings.Contains(got.dsn, enc) || strings.Count(got.dsn, "client_encoding") != 1 {
+					t.Errorf("dsn = %q, want %s", got.dsn, enc)
 				}
 			}
 			if tc.where != "" && got.where != tc.where {
