@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Charts are drawn on the server as SVG: no script, no inline style (the
@@ -22,16 +23,15 @@ const (
 	textColour   = "#0b0c0c"
 )
 
-// chart geometry, in viewBox units. Each row has its label on one line
-// and its bar below, so labels stay readable when the chart shrinks to a
-// phone's width.
+// chart geometry, in viewBox units. Each row has its label and numbers
+// on one line and its bars below, at full width; the viewBox is about a
+// phone's width, so text stays near its real size there.
 const (
-	chartWidth   = 480.0
+	chartWidth   = 360.0
 	chartLabelH  = 22.0
-	chartBarH    = 20.0
-	chartRowGap  = 14.0
-	chartBarMax  = 330.0
-	chartFont    = 16
+	chartBarH    = 18.0
+	chartRowGap  = 12.0
+	chartBarMax  = 352.0
 	chartPadding = 4.0
 )
 
@@ -52,20 +52,31 @@ type chart struct {
 
 // chartRow is one row of bars (one bar, or two when comparing rounds).
 type chartRow struct {
-	Label  string
-	LabelY string
-	Bars   []chartBar
-	// Cells are the table cells after the label.
+	Label string
+	// Heading is the text above the bars, the label and its numbers, on
+	// one line or, when long, two.
+	Heading []chartLine
+	Bars    []chartBar
+	// Cells are the table cells after the label; Span, when set, is one
+	// cell across all the value columns instead (a suppressed row).
 	Cells []string
+	Span  string
 }
 
-// chartBar is one bar with its text.
+// chartLine is one line of text in a chart.
+type chartLine struct {
+	Y    string
+	Text string
+}
+
+// chartLineChars is about how many characters fit on a line of the chart.
+const chartLineChars = 44
+
+// chartBar is one bar.
 type chartBar struct {
-	Y, W, H, TextX, TextY string
-	Fill                  string
-	Text                  string
-	// Empty marks a bar with nothing to draw (suppressed or zero): only
-	// its text is shown.
+	Y, W, H string
+	Fill    string
+	// Empty marks a bar with nothing to draw (suppressed or zero).
 	Empty bool
 }
 
@@ -87,14 +98,13 @@ func pct(p float64) string { return strconv.Itoa(int(math.Round(p*100))) + "%" }
 type barSeries struct {
 	Value float64
 	Fill  string
-	Text  string
 	Empty bool
 }
 
 // layout places rows of bars; every bar is scaled to fullScale, or when
 // that is 0 to the largest value in the chart, so lengths compare across
 // rows.
-func layout(c *chart, labels []string, series [][]barSeries, top, fullScale float64) {
+func layout(c *chart, labels, headings []string, series [][]barSeries, top, fullScale float64) {
 	maxV := fullScale
 	for _, row := range series {
 		for _, b := range row {
@@ -107,8 +117,16 @@ func layout(c *chart, labels []string, series [][]barSeries, top, fullScale floa
 	for i, row := range series {
 		cr := &c.Rows[i]
 		cr.Label = labels[i]
-		cr.LabelY = num(y + chartLabelH - 6)
-		y += chartLabelH
+		lines := []string{headings[i]}
+		if len([]rune(headings[i])) > chartLineChars {
+			if k := strings.Index(headings[i], ": "); k > 0 {
+				lines = []string{headings[i][:k+1], headings[i][k+2:]}
+			}
+		}
+		for _, l := range lines {
+			cr.Heading = append(cr.Heading, chartLine{Y: num(y + chartLabelH - 6), Text: l})
+			y += chartLabelH
+		}
 		for _, b := range row {
 			w := 0.0
 			if maxV > 0 && !b.Empty {
@@ -117,9 +135,12 @@ func layout(c *chart, labels []string, series [][]barSeries, top, fullScale floa
 			if w > 0 && w < 2 {
 				w = 2 // a count of one stays visible
 			}
-			cr.Bars = append(cr.Bars, chartBar{Y: num(y), W: num(w), H: num(chartBarH), Fill: b.Fill, Text: b.Text,
-				TextX: num(w + 8), TextY: num(y + chartBarH - 5), Empty: b.Empty || w == 0})
-			y += chartBarH + 2
+			empty := b.Empty || w == 0
+			if !empty || !b.Empty {
+				// A zero still takes its line, so rows stay aligned.
+				cr.Bars = append(cr.Bars, chartBar{Y: num(y), W: num(w), H: num(chartBarH), Fill: b.Fill, Empty: empty})
+				y += chartBarH + 2
+			}
 		}
 		y += chartRowGap
 	}
@@ -151,6 +172,7 @@ func distributionChart(cat *Catalogue, id, title, scale string, z scaleZones, va
 		nRated += n
 	}
 	labels := make([]string, 0, len(values)+1)
+	heads := make([]string, 0, len(values)+1)
 	series := make([][]barSeries, 0, len(values)+1)
 	best, bestN := -1, 0
 	for i, v := range values {
@@ -162,18 +184,19 @@ func distributionChart(cat *Catalogue, id, title, scale string, z scaleZones, va
 			best, bestN = i, n
 		}
 		labels = append(labels, scaleLabel(cat, scale, v))
+		heads = append(heads, cat.T("chart.row", "label", scaleLabel(cat, scale, v), "value", cat.N("chart.people", n)))
 		share := "–"
 		if nRated > 0 {
 			share = pct(float64(n) / float64(nRated))
 		}
-		series = append(series, []barSeries{{Value: float64(n), Fill: zoneFill(v, z.AgreeMin, z.AgreeMax, z.DisagreeMin, z.DisagreeMax),
-			Text: cat.N("chart.people", n)}})
+		series = append(series, []barSeries{{Value: float64(n), Fill: zoneFill(v, z.AgreeMin, z.AgreeMax, z.DisagreeMin, z.DisagreeMax)}})
 		c.Rows = append(c.Rows, chartRow{Cells: []string{strconv.Itoa(n), share}})
 	}
 	labels = append(labels, cat.T("rate.pass"))
-	series = append(series, []barSeries{{Value: float64(nPassed), Fill: fillPass, Text: cat.N("chart.people", nPassed)}})
+	heads = append(heads, cat.T("chart.row", "label", cat.T("rate.pass"), "value", cat.N("chart.people", nPassed)))
+	series = append(series, []barSeries{{Value: float64(nPassed), Fill: fillPass}})
 	c.Rows = append(c.Rows, chartRow{Cells: []string{strconv.Itoa(nPassed), cat.T("chart.pass_share")}})
-	layout(c, labels, series, chartPadding, 0)
+	layout(c, labels, heads, series, chartPadding, 0)
 
 	desc := cat.T("chart.dist_desc", "rated", cat.N("chart.people", nRated), "passed", cat.N("chart.people", nPassed))
 	if best >= 0 {
@@ -202,6 +225,7 @@ func perspectiveChart(cat *Catalogue, id, title string, rows []perspectiveBar, m
 	c := &chart{ID: id, Title: title, Caption: title,
 		Columns: []string{cat.T("chart.col_perspective"), cat.T("chart.col_rated"), cat.T("chart.col_agree")}}
 	labels := make([]string, 0, len(rows))
+	heads := make([]string, 0, len(rows))
 	series := make([][]barSeries, 0, len(rows))
 	var parts []string
 	for _, r := range rows {
@@ -209,22 +233,26 @@ func perspectiveChart(cat *Catalogue, id, title string, rows []perspectiveBar, m
 		switch {
 		case r.Suppressed:
 			txt := cat.T("chart.suppressed", "n", minCell)
-			series = append(series, []barSeries{{Empty: true, Text: txt}})
-			c.Rows = append(c.Rows, chartRow{Cells: []string{txt, "–"}})
+			heads = append(heads, cat.T("chart.row", "label", r.Perspective, "value", txt))
+			series = append(series, []barSeries{{Empty: true}})
+			c.Rows = append(c.Rows, chartRow{Span: txt})
 			parts = append(parts, cat.T("chart.persp_desc_suppressed", "perspective", r.Perspective))
 		case r.Agree == nil:
 			txt := cat.T("chart.no_ratings")
-			series = append(series, []barSeries{{Empty: true, Text: txt}})
+			heads = append(heads, cat.T("chart.row", "label", r.Perspective, "value", txt))
+			series = append(series, []barSeries{{Empty: true}})
 			c.Rows = append(c.Rows, chartRow{Cells: []string{strconv.Itoa(r.NRated), "–"}})
 			parts = append(parts, cat.T("chart.persp_desc_none", "perspective", r.Perspective))
 		default:
-			series = append(series, []barSeries{{Value: *r.Agree, Fill: fillAgree, Text: cat.T("chart.agree_of", "pct", pct(*r.Agree), "people", cat.N("chart.people", r.NRated))}})
+			heads = append(heads, cat.T("chart.row", "label", r.Perspective, "value",
+				cat.T("chart.agree_of", "pct", pct(*r.Agree), "people", cat.N("chart.people", r.NRated))))
+			series = append(series, []barSeries{{Value: *r.Agree, Fill: fillAgree}})
 			c.Rows = append(c.Rows, chartRow{Cells: []string{strconv.Itoa(r.NRated), pct(*r.Agree)}})
 			parts = append(parts, cat.T("chart.persp_desc", "perspective", r.Perspective, "pct", pct(*r.Agree)))
 		}
 	}
 	// Agreement is a share: bars are drawn on 0..100 %, not on the largest.
-	layout(c, labels, series, chartPadding, 1)
+	layout(c, labels, heads, series, chartPadding, 1)
 	c.Desc = joinSentences(parts)
 	return c
 }
@@ -237,24 +265,26 @@ func changeChart(cat *Catalogue, id, title, scale string, z scaleZones, values, 
 	legendY := chartPadding
 	c.Legend = []chartLegend{
 		{X: "0", Y: num(legendY), TextX: "24", TextY: num(legendY + 15), Fill: fillBefore, Label: beforeLabel},
-		{X: "200", Y: num(legendY), TextX: "224", TextY: num(legendY + 15), Fill: fillAgree, Label: afterLabel},
+		{X: "180", Y: num(legendY), TextX: "204", TextY: num(legendY + 15), Fill: fillAgree, Label: afterLabel},
 	}
 	labels := make([]string, 0, len(values))
+	heads := make([]string, 0, len(values))
 	series := make([][]barSeries, 0, len(values))
 	var moved []string
 	for i, v := range values {
 		b, a := at(before, i), at(after, i)
 		labels = append(labels, scaleLabel(cat, scale, v))
+		heads = append(heads, cat.T("chart.row", "label", scaleLabel(cat, scale, v), "value", cat.T("chart.change_value", "from", b, "to", a)))
 		series = append(series, []barSeries{
-			{Value: float64(b), Fill: fillBefore, Text: cat.N("chart.people", b)},
-			{Value: float64(a), Fill: zoneFill(v, z.AgreeMin, z.AgreeMax, z.DisagreeMin, z.DisagreeMax), Text: cat.N("chart.people", a)},
+			{Value: float64(b), Fill: fillBefore},
+			{Value: float64(a), Fill: zoneFill(v, z.AgreeMin, z.AgreeMax, z.DisagreeMin, z.DisagreeMax)},
 		})
 		c.Rows = append(c.Rows, chartRow{Cells: []string{strconv.Itoa(b), strconv.Itoa(a)}})
 		if a != b {
 			moved = append(moved, cat.T("chart.change_desc_row", "label", scaleLabel(cat, scale, v), "from", b, "to", a))
 		}
 	}
-	layout(c, labels, series, chartPadding+28, 0)
+	layout(c, labels, heads, series, chartPadding+28, 0)
 	if len(moved) == 0 {
 		c.Desc = cat.T("chart.change_desc_same", "before", beforeLabel, "after", afterLabel)
 	} else {

@@ -173,8 +173,11 @@ func TestPerspectiveChartSuppressesSmallCells(t *testing.T) {
 			t.Errorf("bar %d: %v, want %v", i, w, want)
 		}
 	}
-	if c.Rows[1].Cells[0] != "Fewer than 5 people rated: not shown" || c.Rows[1].Cells[1] != "–" {
-		t.Errorf("suppressed row shows %v", c.Rows[1].Cells)
+	if c.Rows[1].Span != "Fewer than 5 people rated: not shown" || len(c.Rows[1].Cells) != 0 || len(c.Rows[1].Bars) != 0 {
+		t.Errorf("suppressed row shows %v / %q / %d bars", c.Rows[1].Cells, c.Rows[1].Span, len(c.Rows[1].Bars))
+	}
+	if !strings.Contains(html, `<td colspan="2">Fewer than 5 people rated: not shown</td>`) {
+		t.Error("the suppressed row's table cell should span the value columns")
 	}
 	for _, want := range []string{"Lived experience: 80% agree.", "Carer: too few people to show.", "Practitioner: 25% agree.", "Commissioner: no ratings yet."} {
 		if !strings.Contains(c.Desc, want) {
@@ -203,8 +206,8 @@ func TestChangeChart(t *testing.T) {
 		t.Errorf("unchanged description %q", same.Desc)
 	}
 	html := renderChart(t, c)
-	if !strings.Contains(html, ">Last round</text>") || !strings.Contains(html, ">Now</text>") {
-		t.Error("comparison chart lacks its legend")
+	if !strings.Contains(html, ">Last round</text>") || !strings.Contains(html, ">Now</text>") || !strings.Contains(html, ">4 – Agree: 1 then, 4 now</text>") {
+		t.Error("comparison chart lacks its legend or row text")
 	}
 }
 

@@ -84,6 +84,7 @@ func (s *memStorage) Close() error { return nil }
 type harness struct {
 	t    testing.TB
 	eng  *engine.Engine
+	hub  *engine.Hub
 	fe   *Frontend
 	app  *fiber.App
 	base string
@@ -93,7 +94,8 @@ type harness struct {
 func newHarness(t testing.TB, opts ...func(*Config)) *harness {
 	t.Helper()
 	db := bunstoretest.SQLite(t)
-	eng := engine.New(engine.Config{Store: bunstore.NewStore(db)})
+	hub := engine.NewHub()
+	eng := engine.New(engine.Config{Store: bunstore.NewStore(db), Events: hub})
 	cfg := Config{Engine: eng, Storage: newMemStorage(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Heartbeat: 500 * time.Millisecond}
 	for _, o := range opts {
@@ -115,7 +117,7 @@ func newHarness(t testing.TB, opts ...func(*Config)) *harness {
 		fe.Close()
 		_ = app.ShutdownWithTimeout(5 * time.Second)
 	})
-	return &harness{t: t, eng: eng, fe: fe, app: app, base: "http://" + ln.Addr().String()}
+	return &harness{t: t, eng: eng, hub: hub, fe: fe, app: app, base: "http://" + ln.Addr().String()}
 }
 
 // client is a browser-like HTTP client: it keeps cookies and the CSRF

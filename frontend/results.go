@@ -21,6 +21,9 @@ type resultView struct {
 	Verdict      string
 	Distribution *chart
 	Perspectives *chart
+	// AllSuppressed: every perspective is below the minimum cell size, so
+	// a sentence says so instead of an empty chart.
+	AllSuppressed bool
 }
 
 // resultCharts draws a proposal's results, as far as they are visible to
@@ -35,7 +38,11 @@ func resultCharts(cat *Catalogue, g *engine.GroupView, key string, title string,
 		pr.Values, pr.Distribution, pr.NPassed, pr.PctAgree)
 	if len(pr.ByPerspective) > 0 {
 		var rows []perspectiveBar
+		shown := 0
 		for _, p := range pr.ByPerspective {
+			if !p.Suppressed {
+				shown++
+			}
 			row := perspectiveBar{Perspective: p.Perspective, Suppressed: p.Suppressed}
 			if p.Cell != nil {
 				row.NRated = p.Cell.NRated
@@ -46,7 +53,11 @@ func resultCharts(cat *Catalogue, g *engine.GroupView, key string, title string,
 			}
 			rows = append(rows, row)
 		}
-		rv.Perspectives = perspectiveChart(cat, chartID("persp", key), cat.T("chart.persp_title", "title", title), rows, g.Settings.MinCellSize)
+		if shown == 0 {
+			rv.AllSuppressed = true
+		} else {
+			rv.Perspectives = perspectiveChart(cat, chartID("persp", key), cat.T("chart.persp_title", "title", title), rows, g.Settings.MinCellSize)
+		}
 	}
 	return rv
 }

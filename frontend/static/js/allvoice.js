@@ -2,6 +2,7 @@
 // - focus management after htmx swaps a page in without a reload, so
 //   keyboard and screen reader users land on the new heading or on the
 //   error summary, as they would after a full page load;
+// - links in an error summary that move focus to the field they name;
 // - a "Read aloud" button, shown only where the browser can speak.
 (function () {
   "use strict";
@@ -68,6 +69,24 @@
     b.textContent = b.dataset.labelStop;
     synth.speak(u);
   }
+
+  // Error summary links move focus into the field, not just scroll to it,
+  // and bring its label or legend into view with it.
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest ? ev.target.closest(".error-summary a[href^='#']") : null;
+    if (!a) {
+      return;
+    }
+    var input = document.getElementById(a.getAttribute("href").slice(1));
+    if (!input) {
+      return;
+    }
+    ev.preventDefault();
+    var group = input.closest("fieldset") || input.closest(".form-group");
+    var label = group ? group.querySelector("legend, label") : null;
+    (label || input).scrollIntoView();
+    input.focus({ preventScroll: true });
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     setUpReadAloud(document);
