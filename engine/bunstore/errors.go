@@ -44,97 +44,132 @@ func MapError(err error, subject string) error {
 	if subject == "" {
 		subject = "record"
 	}
-	return &engine.Error{Code: errorCode(err), Message: errorMessage(errorCode(err), subject), Err: err}
+	k := classify(err)
+	return &engine.Error{Code: k.code(), Message: k.message(subject), Err: err}
 }
 
-func errorMessage(code, subject string) string {
-	switch code {
-	case engine.ENOTFOUND:
-		return subject + " not found"
-	case engine.ECONFLICT:
-		return subject + " already exists"
-	case engine.EINVALID:
-		return subject + " breaks a rule of the stored data: a value is missing or out of range, or it refers to something that does not exist or is still referred to"
-	case engine.EUNAVAILABLE:
-		return "the database is unavailable; try again later"
-	default:
-		return "internal database error"
+// failure is what went wrong, finer than an engine code so the message
+// can say it.
+type failure int
+
+const (
+	failInternal    failure = iota
+	failNotFound            // no row
+	failDuplicate           // unique or exclusion violation
+	failReference           // foreign-key violation, either direction
+	failValue               // check or not-null violation
+	failUnavailable         // the database cannot answer now
+)
+
+func (f failure) code() string {
+	switch f {
+	case failNotFound:
+		return engine.ENOTFOUND
+	case failDuplicate:
+		return engine.ECONFLICT
+	case failReference, failValue:
+		return engine.EINVALID
+	case failUnavailable:
+		return engine.EUNAVAILABLE
 	}
+	return engine.EINTERNAL
 }
 
-// errorCode classifies err. Typed driver errors are checked first; the
+func (f failure) message(subject string) string {
+	switch f {
+	case failNotFound:
+		return subject + " not found"
+	case failDuplicate:
+		return subject + " already exists"
+	case failReference:
+		return subject + " refers to something that does not exist, or is still referred to"
+	case failValue:
+		return subject + " has a missing or out-of-range value"
+	case failUnavailable:
+		return "the database is unavailable; try again later"
+	}
+	return "internal database error"
+}
+
+// classify says what err means. Typed driver errors are checked first; the
 // message fallbacks catch the same failures when a layer in between
 // flattened the error into text.
-func errorCode(err error) string {
+func classify(err error) failure {
 	if errors.Is(err, sql.ErrNoRows) {
-		return engine.ENOTFOUND
+		return failNotFound
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		return postgresCode(pgErr.Code)
+		return postgresFailure(pgErr.Code)
 	}
 	var liteErr *sqlite.Error
 	if errors.As(err, &liteErr) {
-		return sqliteCode(liteErr.Code())
+		return sqliteFailure(liteErr.Code())
 	}
 	if unavailable(err) {
-		return engine.EUNAVAILABLE
+		return failUnavailable
 	}
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "UNIQUE constraint failed"):
-		return engine.ECONFLICT
-	case strings.Contains(msg, "FOREIGN KEY constraint failed"),
-		strings.Contains(msg, "CHECK constraint failed"),
+		return failDuplicate
+	case strings.Contains(msg, "FOREIGN KEY constraint failed"):
+		return failReference
+	case strings.Contains(msg, "CHECK constraint failed"),
 		strings.Contains(msg, "NOT NULL constraint failed"):
-		return engine.EINVALID
+		return failValue
 	case strings.Contains(msg, "database is locked"),
 		strings.Contains(msg, "sql: database is closed"),
 		strings.Contains(msg, "bad connection"),
 		strings.Contains(msg, "connection refused"),
 		strings.Contains(msg, "conn closed"):
-		return engine.EUNAVAILABLE
+		return failUnavailable
 	}
-	return engine.EINTERNAL
+	return failInternal
 }
 
-// postgresCode maps a SQLSTATE
+// postgresFailure reads a SQLSTATE
 // (https://www.postgresql.org/docs/current/errcodes-appendix.html).
-func postgresCode(state string) string {
+func postgresFailure(state string) failure {
 	switch state {
 	case "23505", "23P01": // unique_violation, exclusion_violation
-		return engine.ECONFLICT
-	case "23503", "23514", "23502": // foreign_key, check, not_null violation
-		return engine.EINVALID
+		return failDuplicate
+	case "23503": // foreign_key_violation
+		return failReference
+	case "23514", "23502": // check_violation, not_null_violation
+		return failValue
 	case "57P01", "57P02", "57P03", // admin_shutdown, crash_shutdown, cannot_connect_now
 		"57014",          // query_canceled (statement_timeout or cancel request)
 		"40001", "40P01", // serialization_failure, deadlock_detected: retrying succeeds
 		"55P03", // lock_not_available
 		"25006": // read_only_sql_transaction: connected to a standby
-		return engine.EUNAVAILABLE
+		return failUnavailable
 	}
 	switch state[:min(2, len(state))] {
 	case "08", "53": // connection_exception, insufficient_resources (too many connections, disk full)
-		return engine.EUNAVAILABLE
+		return failUnavailable
 	}
-	return engine.EINTERNAL
+	return failInternal
 }
 
-// sqliteCode maps an extended result code (https://sqlite.org/rescode.html).
-func sqliteCode(code int) string {
+// sqliteFailure reads an extended result code
+// (https://sqlite.org/rescode.html).
+func sqliteFailure(code int) failure {
 	switch code {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return engine.ECONFLICT
+		return failDuplicate
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return failReference
 	}
 	switch code & 0xff {
-	case sqlite3.SQLITE_CONSTRAINT: // foreign key, check, not null, …
-		return engine.EINVALID
+	case sqlite3.SQLITE_CONSTRAINT: // check, not null, trigger, datatype
+		return failValue
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, // busy_timeout ran out
 		sqlite3.SQLITE_INTERRUPT, // the context was cancelled mid-query
 		sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY:
-		return engine.EUNAVAILABLE
+		return failUnavailable
 	}
-	return engine.EINTERNAL
+	return failInternal
 }
 
 // unavailable reports whether err means the database could not be reached
