@@ -55,6 +55,7 @@ type API struct {
 	cookieName string
 	version    string
 	huma       huma.API
+	streams    streams
 }
 
 // New returns an API over cfg.Engine.

@@ -36,7 +36,7 @@ type option func(*engine.Config, *Config)
 
 func newServer(t testing.TB, db *bunstore.DB, opts ...option) *server {
 	t.Helper()
-	ecfg := engine.Config{Store: bunstore.NewStore(db)}
+	ecfg := engine.Config{Store: bunstore.NewStore(db), Events: engine.NewHub()}
 	cfg := Config{Logger: slog.New(slog.DiscardHandler)}
 	for _, fn := range opts {
 		fn(&ecfg, &cfg)

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -62,8 +63,9 @@ var allowed = func() map[string][]string {
 		"listReflections": {roleMember, roleObserver, roleEvaluator, roleFac},
 		"getRoundResults": {roleMember, roleObserver, roleEvaluator, roleFac},
 
-		"getRoundAnalysis": {roleEvaluator, roleFac},
-		"listMyRatings":    inGroup,
+		"getRoundAnalysis":  {roleEvaluator, roleFac},
+		"listMyRatings":     inGroup,
+		"streamRoundEvents": inGroup,
 	}
 }()
 
@@ -125,6 +127,8 @@ type request struct {
 	body        any
 	contentType string
 	token       *string
+	// streams marks an endless response: the test ends it once it is open.
+	streams bool
 }
 
 // fresh adds a proposal to roundA as the facilitator, for operations that
@@ -259,11 +263,12 @@ var requests = map[string]func(f *matrixFixture, role string) request{
 	"addReflection": func(f *matrixFixture, role string) request {
 		return request{body: reflectionRequest{Text: "It went well"}}
 	},
-	"listReflections":  func(f *matrixFixture, role string) request { return request{} },
-	"listAudit":        func(f *matrixFixture, role string) request { return request{} },
-	"getRoundAnalysis": func(f *matrixFixture, role string) request { return request{} },
-	"getRoundResults":  func(f *matrixFixture, role string) request { return request{} },
-	"listMyRatings":    func(f *matrixFixture, role string) request { return request{} },
+	"listReflections":   func(f *matrixFixture, role string) request { return request{} },
+	"listAudit":         func(f *matrixFixture, role string) request { return request{} },
+	"getRoundAnalysis":  func(f *matrixFixture, role string) request { return request{} },
+	"getRoundResults":   func(f *matrixFixture, role string) request { return request{} },
+	"listMyRatings":     func(f *matrixFixture, role string) request { return request{} },
+	"streamRoundEvents": func(f *matrixFixture, role string) request { return request{streams: true} },
 	"importPolis": func(f *matrixFixture, role string) request {
 		body, ct := polisExport(f.s.t, unique("Imported "))
 		return request{body: body, contentType: ct}
@@ -336,6 +341,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 					if req.contentType != "" {
 						c.header = map[string]string{"Content-Type": req.contentType}
 					}
+					if req.streams {
+						defer endStreamsOnceOpen(s.api)()
+					}
 					r := s.do(c)
 					want := slices.Contains(rule, role)
 					switch {
@@ -360,4 +368,23 @@ func TestAuthorisationMatrix(t *testing.T) {
 		}
 		t.Logf("%d operations × %d roles", len(ops), len(matrixRoles))
 	})
+}
+
+// endStreamsOnceOpen ends the API's event streams as soon as one is open,
+// so that a streaming request returns; the returned func stops watching.
+func endStreamsOnceOpen(a *API) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(2 * time.Millisecond):
+				if a.streams.count() > 0 {
+					a.streams.endAll(false)
+				}
+			}
+		}
+	}()
+	return func() { close(done) }
 }

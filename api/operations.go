@@ -14,6 +14,7 @@ func (a *API) registerOperations() {
 	a.registerInvites()
 	a.registerMembers()
 	a.registerRounds()
+	a.registerEvents()
 	a.registerProposals()
 	a.registerRatings()
 	a.registerDecisions()
