@@ -42,12 +42,13 @@ func report[T any](in *reportInput, v T, err error) (*reportOutput[T], error) {
 	}
 	sum := sha256.Sum256(raw)
 	etag := hex.EncodeToString(sum[:16])
+	quoted := `"` + etag + `"`
 	if in.HasConditionalParams() {
 		if err := in.PreconditionFailed(etag, time.Time{}); err != nil {
-			return nil, err
+			return nil, huma.ErrorWithHeaders(err, http.Header{"ETag": {quoted}})
 		}
 	}
-	return &reportOutput[T]{ETag: `"` + etag + `"`, CacheControl: "private, no-cache", Vary: "Authorization, Cookie", Body: v}, nil
+	return &reportOutput[T]{ETag: quoted, CacheControl: "private, no-cache", Vary: "Authorization, Cookie", Body: v}, nil
 }
 
 func (a *API) registerAnalysis() {

@@ -3,6 +3,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humafiber"
@@ -43,6 +44,10 @@ type Config struct {
 	SecureCookies bool
 	// Version is the API version shown in the OpenAPI document.
 	Version string
+	// RequestTimeout bounds each operation (default 30 s), so requests do
+	// not pile up behind a database that stopped answering. Live event
+	// streams are not bounded by it.
+	RequestTimeout time.Duration
 }
 
 // API is Allvoice's JSON API. Create it with New and mount it with Register.
@@ -54,6 +59,7 @@ type API struct {
 	limit      RateLimit
 	cookieName string
 	version    string
+	timeout    time.Duration
 	huma       huma.API
 	streams    streams
 }
@@ -61,7 +67,10 @@ type API struct {
 // New returns an API over cfg.Engine.
 func New(cfg Config) *API {
 	a := &API{eng: cfg.Engine, log: cfg.Logger, reg: cfg.Registry, limit: cfg.RateLimit,
-		cookieName: SessionCookieName(cfg.SecureCookies), version: cfg.Version}
+		cookieName: SessionCookieName(cfg.SecureCookies), version: cfg.Version, timeout: cfg.RequestTimeout}
+	if a.timeout <= 0 {
+		a.timeout = 30 * time.Second
+	}
 	if a.log == nil {
 		a.log = slog.Default()
 	}

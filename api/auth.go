@@ -48,6 +48,9 @@ func actorFrom(ctx context.Context) engine.Actor {
 // never add by themselves.
 func (a *API) authenticate(ctx huma.Context, next func(huma.Context)) {
 	requestInfoFrom(ctx.Context()).route = humafiber.UnwrapV2(ctx).Route().Path
+	tctx, cancel := context.WithTimeout(ctx.Context(), a.timeout)
+	defer cancel()
+	ctx = huma.WithContext(ctx, tctx)
 	var actor engine.Actor
 	if h := ctx.Header("Authorization"); h != "" {
 		token, ok := bearerToken(h)

@@ -254,3 +254,25 @@ func TestPanicsAndBodyLimit(t *testing.T) {
 		t.Fatalf("body over BodyLimit answered %d %s", r.status, r.body)
 	}
 }
+
+// stuckStore never answers a session lookup until the caller gives up.
+type stuckStore struct{ engine.Store }
+
+func (stuckStore) SessionByHash(ctx context.Context, _ string) (*engine.Session, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestRequestTimeout checks an operation stuck on the database ends with
+// a problem once RequestTimeout passes, instead of hanging.
+func TestRequestTimeout(t *testing.T) {
+	db := bunstoretest.SQLite(t)
+	s := newServer(t, db, func(e *engine.Config, c *Config) {
+		e.Store = stuckStore{Store: bunstore.NewStore(db)}
+		c.RequestTimeout = 20 * time.Millisecond
+	})
+	r := s.do(call{method: http.MethodGet, path: "/auth/me", token: "avs_stuck"})
+	if p := r.problem(t); r.status < 500 || p.Detail == "" {
+		t.Fatalf("stuck request answered %d %s", r.status, r.body)
+	}
+}

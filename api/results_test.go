@@ -32,8 +32,9 @@ func TestReportsCarryETags(t *testing.T) {
 		if etag == "" || first.header.Get("Cache-Control") != "private, no-cache" {
 			t.Fatalf("%s: ETag %q, Cache-Control %q", path, etag, first.header.Get("Cache-Control"))
 		}
-		if again := s.do(call{method: http.MethodGet, path: path, token: fac, header: map[string]string{"If-None-Match": etag}}); again.status != http.StatusNotModified || len(again.body) != 0 {
-			t.Fatalf("%s with If-None-Match: %d %s", path, again.status, again.body)
+		if again := s.do(call{method: http.MethodGet, path: path, token: fac, header: map[string]string{"If-None-Match": etag}}); again.status != http.StatusNotModified ||
+			len(again.body) != 0 || again.header.Get("ETag") != etag {
+			t.Fatalf("%s with If-None-Match: %d %s (ETag %q)", path, again.status, again.body, again.header.Get("ETag"))
 		}
 		s.ok(call{method: http.MethodPost, path: "/rounds/" + r.ID + "/ratings", token: bea, body: ratingRequest{ProposalID: p.ID, Value: intp(1 + len(path)%5), Reason: path}}, http.StatusCreated, nil)
 		changed := s.ok(call{method: http.MethodGet, path: path, token: fac, header: map[string]string{"If-None-Match": etag}}, http.StatusOK, nil)
