@@ -123,6 +123,19 @@ func (e *Engine) groupAccess(ctx context.Context, r Reader, actor Actor, groupID
 	return &access{group: g, member: m, assignments: ras}, nil
 }
 
+// authorize resolves the actor's standing in a group and requires a
+// group-wide permission.
+func (e *Engine) authorize(ctx context.Context, r Reader, actor Actor, groupID string, p Permission) (*access, error) {
+	a, err := e.groupAccess(ctx, r, actor, groupID)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.require("", p); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
 // roundAccess resolves a round and the actor's standing in its group.
 func (e *Engine) roundAccess(ctx context.Context, r Reader, actor Actor, roundID string) (*Round, *access, error) {
 	if !validID(roundID) {

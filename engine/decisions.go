@@ -87,11 +87,8 @@ func (e *Engine) RecordDecision(ctx context.Context, actor Actor, in DecisionInp
 
 // ListDecisions lists a group's decisions in the order taken.
 func (e *Engine) ListDecisions(ctx context.Context, actor Actor, groupID string) ([]*Decision, error) {
-	a, err := e.groupAccess(ctx, e.store, actor, groupID)
+	a, err := e.authorize(ctx, e.store, actor, groupID, PermViewGroup)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.require("", PermViewGroup); err != nil {
 		return nil, err
 	}
 	ds, err := e.store.Decisions(ctx, groupID)
@@ -138,11 +135,8 @@ func (e *Engine) AddReflection(ctx context.Context, actor Actor, roundID, text s
 // ListReflections lists a group's reflections. Facilitators see who wrote
 // them; everyone else sees them unattributed.
 func (e *Engine) ListReflections(ctx context.Context, actor Actor, groupID string) ([]*Reflection, error) {
-	a, err := e.groupAccess(ctx, e.store, actor, groupID)
+	a, err := e.authorize(ctx, e.store, actor, groupID, PermViewResults)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.require("", PermViewResults); err != nil {
 		return nil, err
 	}
 	rs, err := e.store.Reflections(ctx, groupID)
@@ -161,11 +155,7 @@ func (e *Engine) ListReflections(ctx context.Context, actor Actor, groupID strin
 
 // ListAudit lists a group's audit events for its facilitators.
 func (e *Engine) ListAudit(ctx context.Context, actor Actor, groupID string, page Page) ([]*AuditEvent, error) {
-	a, err := e.groupAccess(ctx, e.store, actor, groupID)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.require("", PermViewAudit); err != nil {
+	if _, err := e.authorize(ctx, e.store, actor, groupID, PermViewAudit); err != nil {
 		return nil, err
 	}
 	return e.store.AuditEvents(ctx, groupID, page)

@@ -74,11 +74,8 @@ type GroupView struct {
 
 // GetGroup returns a group the actor belongs to.
 func (e *Engine) GetGroup(ctx context.Context, actor Actor, groupID string) (*GroupView, error) {
-	a, err := e.groupAccess(ctx, e.store, actor, groupID)
+	a, err := e.authorize(ctx, e.store, actor, groupID, PermViewGroup)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.require("", PermViewGroup); err != nil {
 		return nil, err
 	}
 	return &GroupView{Group: *a.group, You: a.member, YourRole: a.role("")}, nil
@@ -120,11 +117,8 @@ func (e *Engine) UpdateGroup(ctx context.Context, actor Actor, groupID string, i
 	}
 	var out *Group
 	err := e.store.InTx(ctx, func(tx Tx) error {
-		a, err := e.groupAccess(ctx, tx, actor, groupID)
+		a, err := e.authorize(ctx, tx, actor, groupID, PermManageGroup)
 		if err != nil {
-			return err
-		}
-		if err := a.require("", PermManageGroup); err != nil {
 			return err
 		}
 		g := *a.group
@@ -160,11 +154,7 @@ func (e *Engine) UpdateGroup(ctx context.Context, actor Actor, groupID string, i
 
 // RuleHistory lists every version of a group's consensus rule.
 func (e *Engine) RuleHistory(ctx context.Context, actor Actor, groupID string) ([]RuleVersion, error) {
-	a, err := e.groupAccess(ctx, e.store, actor, groupID)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.require("", PermViewGroup); err != nil {
+	if _, err := e.authorize(ctx, e.store, actor, groupID, PermViewGroup); err != nil {
 		return nil, err
 	}
 	return e.store.RuleVersions(ctx, groupID)

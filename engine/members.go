@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"slices"
 	"time"
 )
 
@@ -53,15 +52,12 @@ func (e *Engine) CreateInvite(ctx context.Context, actor Actor, groupID string, 
 	var inv *Invite
 	token, hash := NewToken(prefixInvite)
 	err := e.store.InTx(ctx, func(tx Tx) error {
-		a, err := e.groupAccess(ctx, tx, actor, groupID)
+		a, err := e.authorize(ctx, tx, actor, groupID, PermManageGroup)
 		if err != nil {
 			return err
 		}
-		if err := a.require("", PermManageGroup); err != nil {
+		if err := a.group.Settings.checkPerspective("perspective", in.Perspective); err != nil {
 			return err
-		}
-		if in.Perspective != "" && !slices.Contains(a.group.Settings.Perspectives, in.Perspective) {
-			return invalid("perspective", "must be one of the group's perspectives")
 		}
 		now := e.Now()
 		inv = &Invite{ID: NewID(now), GroupID: groupID, Kind: in.Kind, Role: in.Role, Perspective: in.Perspective,
@@ -80,11 +76,7 @@ func (e *Engine) CreateInvite(ctx context.Context, actor Actor, groupID string, 
 
 // ListInvites lists a group's invites for its facilitators.
 func (e *Engine) ListInvites(ctx context.Context, actor Actor, groupID string) ([]*Invite, error) {
-	a, err := e.groupAccess(ctx, e.store, actor, groupID)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.require("", PermManageGroup); err != nil {
+	if _, err := e.authorize(ctx, e.store, actor, groupID, PermManageGroup); err != nil {
 		return nil, err
 	}
 	return e.store.Invites(ctx, groupID)
@@ -201,8 +193,8 @@ func (e *Engine) Join(ctx context.Context, actor Actor, in JoinInput) (*Member, 
 		if inv.Perspective != "" {
 			in.Perspective = inv.Perspective
 		}
-		if in.Perspective != "" && !slices.Contains(g.Settings.Perspectives, in.Perspective) {
-			return invalid("perspective", "must be one of: %v", g.Settings.Perspectives)
+		if err := g.Settings.checkPerspective("perspective", in.Perspective); err != nil {
+			return err
 		}
 		now := e.Now()
 		if err := tx.UseInvite(ctx, inv.ID, now); err != nil {
@@ -257,11 +249,8 @@ type Consents struct {
 // facilitators see everything, members and observers see names and
 // perspectives, evaluators see only pseudonyms and perspectives.
 func (e *Engine) ListMembers(ctx context.Context, actor Actor, groupID string) ([]MemberView, error) {
-	a, err := e.groupAccess(ctx, e.store, actor, groupID)
+	a, err := e.authorize(ctx, e.store, actor, groupID, PermViewGroup)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.require("", PermViewGroup); err != nil {
 		return nil, err
 	}
 	ms, err := e.store.Members(ctx, groupID)
@@ -305,15 +294,12 @@ func (e *Engine) AddMemberInRoom(ctx context.Context, actor Actor, groupID strin
 	}
 	var m *Member
 	err := e.store.InTx(ctx, func(tx Tx) error {
-		a, err := e.groupAccess(ctx, tx, actor, groupID)
+		a, err := e.authorize(ctx, tx, actor, groupID, PermAssist)
 		if err != nil {
 			return err
 		}
-		if err := a.require("", PermAssist); err != nil {
+		if err := a.group.Settings.checkPerspective("perspective", in.Perspective); err != nil {
 			return err
-		}
-		if in.Perspective != "" && !slices.Contains(a.group.Settings.Perspectives, in.Perspective) {
-			return invalid("perspective", "must be one of the group's perspectives")
 		}
 		now := e.Now()
 		m = &Member{ID: NewID(now), GroupID: groupID, DisplayName: in.DisplayName, Perspective: in.Perspective, Role: RoleMember, CreatedAt: now}
@@ -373,8 +359,10 @@ func (e *Engine) UpdateMember(ctx context.Context, actor Actor, memberID string,
 				return Errorf(EFORBIDDEN, "Only the member can change their consents and access needs.")
 			}
 		}
-		if in.Perspective != nil && *in.Perspective != "" && !slices.Contains(a.group.Settings.Perspectives, *in.Perspective) {
-			return invalid("perspective", "must be one of the group's perspectives")
+		if in.Perspective != nil {
+			if err := a.group.Settings.checkPerspective("perspective", *in.Perspective); err != nil {
+				return err
+			}
 		}
 		if in.DisplayName != nil {
 			m.DisplayName = *in.DisplayName

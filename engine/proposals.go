@@ -125,11 +125,8 @@ func (e *Engine) appendToAgenda(ctx context.Context, tx Tx, roundID, proposalID,
 // ListProposals lists every proposal of a group the actor may see,
 // including superseded ones (their lineage is part of the record).
 func (e *Engine) ListProposals(ctx context.Context, actor Actor, groupID string) ([]*ProposalView, error) {
-	a, err := e.groupAccess(ctx, e.store, actor, groupID)
+	a, err := e.authorize(ctx, e.store, actor, groupID, PermViewGroup)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.require("", PermViewGroup); err != nil {
 		return nil, err
 	}
 	ps, err := e.store.Proposals(ctx, groupID)

@@ -35,11 +35,8 @@ func (e *Engine) CreateRound(ctx context.Context, actor Actor, groupID string, i
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	a, err := e.groupAccess(ctx, e.store, actor, groupID)
+	a, err := e.authorize(ctx, e.store, actor, groupID, PermManageRounds)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.require("", PermManageRounds); err != nil {
 		return nil, err
 	}
 	// The carried agenda needs the previous round's verdicts; computing
@@ -214,11 +211,7 @@ func latestVersions(ps []*Proposal) map[string][]string {
 
 // ListRounds lists a group's rounds in order.
 func (e *Engine) ListRounds(ctx context.Context, actor Actor, groupID string) ([]*Round, error) {
-	a, err := e.groupAccess(ctx, e.store, actor, groupID)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.require("", PermViewGroup); err != nil {
+	if _, err := e.authorize(ctx, e.store, actor, groupID, PermViewGroup); err != nil {
 		return nil, err
 	}
 	return e.store.Rounds(ctx, groupID)

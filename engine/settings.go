@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/allvoice/allvoice/engine/analysis"
 )
@@ -115,4 +116,13 @@ func (s *GroupSettings) normalise(prefix string, v *validator) {
 			v.fail(prefix+"consensus_rule", "%s", err.Error())
 		}
 	}
+}
+
+// checkPerspective fails unless p is empty or one of the group's
+// perspectives.
+func (s GroupSettings) checkPerspective(field, p string) error {
+	if p != "" && !slices.Contains(s.Perspectives, p) {
+		return invalid(field, "must be one of the group's perspectives: %s", strings.Join(s.Perspectives, ", "))
+	}
+	return nil
 }
