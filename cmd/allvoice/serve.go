@@ -55,6 +55,7 @@ type server struct {
 	hub    *engine.Hub
 	engine *engine.Engine
 	app    *fiber.App
+	api    *api.API
 	pages  *frontend.Frontend
 	log    *slog.Logger
 	stop   context.CancelFunc
@@ -107,7 +108,7 @@ func newServer(ctx context.Context, cfg *config, log *slog.Logger) (*server, err
 // newApp builds the fiber app: the JSON API and health endpoints first,
 // then the web pages, which own every other path.
 func (s *server) newApp(cfg *config) *fiber.App {
-	a := api.New(api.Config{Engine: s.engine, Logger: s.log, SecureCookies: cfg.SecureCookies, Version: version,
+	s.api = api.New(api.Config{Engine: s.engine, Logger: s.log, SecureCookies: cfg.SecureCookies, Version: version,
 		RateLimit: api.RateLimit{Max: cfg.RateLimit, Window: time.Minute, Storage: s.kv}})
 	app := fiber.New(fiber.Config{
 		DisableStartupMessage: true,
@@ -122,7 +123,7 @@ func (s *server) newApp(cfg *config) *fiber.App {
 		},
 	})
 	app.Use(recover.New())
-	a.Register(app)
+	s.api.Register(app)
 	s.pages.Register(app)
 	app.Use(s.pages.NotFound)
 	return app
@@ -173,6 +174,7 @@ func (s *server) serve(ctx context.Context, ln net.Listener, grace time.Duration
 	}
 	s.log.Info("shutting down", "grace", grace.String())
 	s.stop() // ends background work and live streams first, so they do not hold the drain
+	s.api.Close()
 	s.pages.Close()
 	if err := s.app.ShutdownWithTimeout(grace); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
