@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -206,17 +208,57 @@ func (b *tab) tabTo(sel string) {
 func (b *tab) activate(sel string) {
 	b.t.Helper()
 	b.tabTo(sel)
-	b.press(kb.Enter)
+	b.do(enterKey)
 }
 
-// fill reaches a text field with Tab, clears it and types.
+// spaceKey presses the space bar as a keyboard does.
+var spaceKey = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	for _, p := range []input.DispatchKeyEventParams{
+		{Type: input.DispatchKeyEventTypeKeyDown, Key: " ", Code: "Space", Text: " ", UnmodifiedText: " ", WindowsVirtualKeyCode: 32, NativeVirtualKeyCode: 32},
+		{Type: input.DispatchKeyEventTypeKeyUp, Key: " ", Code: "Space", WindowsVirtualKeyCode: 32, NativeVirtualKeyCode: 32},
+	} {
+		if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, p); err != nil {
+			return err
+		}
+	}
+	return nil
+})
+
+// enterKey presses Enter as a keyboard does: one keydown carrying the
+// character, then keyup. (chromedp's KeyEvent sends a separate char event
+// as well, which can activate a button twice.)
+var enterKey = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	for _, p := range []input.DispatchKeyEventParams{
+		{Type: input.DispatchKeyEventTypeKeyDown, Key: "Enter", Code: "Enter", Text: "\r", UnmodifiedText: "\r",
+			WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13},
+		{Type: input.DispatchKeyEventTypeKeyUp, Key: "Enter", Code: "Enter", WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13},
+	} {
+		if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, p); err != nil {
+			return err
+		}
+	}
+	return nil
+})
+
+// fill reaches a text field with Tab, clears it and types. A page that
+// is still settling can move focus while keys are sent, so the field's
+// value is checked, and the typing repeated if it went astray.
 func (b *tab) fill(sel, text string) {
 	b.t.Helper()
-	b.tabTo(sel)
-	b.do(chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)), chromedp.KeyEvent(kb.Delete))
-	if text != "" {
-		b.press(text)
+	want := strings.ReplaceAll(text, "\n", "")
+	for try := 0; try < 3; try++ {
+		b.tabTo(sel)
+		b.do(chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)), chromedp.KeyEvent(kb.Delete))
+		if text != "" {
+			b.press(text)
+		}
+		got := eval[string](b, fmt.Sprintf(`document.querySelector(%q).value.replace(/[\r\n]/g, "")`, sel))
+		if got == want {
+			return
+		}
+		b.t.Logf("%s: typing into %s gave %q; again", b.name, sel, got)
 	}
+	b.t.Fatalf("%s: could not type into %s", b.name, sel)
 }
 
 // choose selects a radio button with the keyboard: Tab into the group,
@@ -227,7 +269,10 @@ func (b *tab) choose(name, value string) {
 	for i := 0; i < 25; i++ {
 		if eval[bool](b, fmt.Sprintf(`document.activeElement.value === %q`, value)) {
 			if !eval[bool](b, `document.activeElement.checked`) {
-				b.press(" ")
+				b.do(spaceKey)
+			}
+			if !eval[bool](b, `document.activeElement.checked`) {
+				b.t.Fatalf("%s: radio %s=%q did not get checked", b.name, name, value)
 			}
 			return
 		}
@@ -241,7 +286,10 @@ func (b *tab) tick(sel string) {
 	b.t.Helper()
 	b.tabTo(sel)
 	if !eval[bool](b, `document.activeElement.checked`) {
-		b.press(" ")
+		b.do(spaceKey)
+	}
+	if !eval[bool](b, `document.activeElement.checked`) {
+		b.t.Fatalf("%s: checkbox %s did not get checked", b.name, sel)
 	}
 }
 

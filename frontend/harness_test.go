@@ -106,6 +106,14 @@ func newHarness(t testing.TB, opts ...func(*Config)) *harness {
 		t.Fatal(err)
 	}
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	if os.Getenv("ALLVOICE_TRACE_REQUESTS") == "1" {
+		app.Use(func(c *fiber.Ctx) error {
+			if !strings.HasPrefix(c.Path(), "/static/") {
+				t.Logf("request %s %s hx=%q", c.Method(), c.Path(), c.Get("HX-Request"))
+			}
+			return c.Next()
+		})
+	}
 	fe.Register(app)
 	app.Use(fe.NotFound)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
