@@ -70,7 +70,7 @@ type chartLine struct {
 }
 
 // chartLineChars is about how many characters fit on a line of the chart.
-const chartLineChars = 44
+const chartLineChars = 40
 
 // chartBar is one bar.
 type chartBar struct {

@@ -27,6 +27,9 @@ type roundPage struct {
 	// Status says, per proposal, whether the reader has rated, passed or
 	// not yet: "rated", "passed" or "".
 	Status map[string]string
+	// Results are the group's results by proposal, once the round has
+	// closed and as far as the reveal policy allows.
+	Results map[string]*resultView
 }
 
 // loadRound reads the round named in the path and its group for the actor.
@@ -86,6 +89,21 @@ func (f *Frontend) roundHome(c *fiber.Ctx) error {
 	}
 	if rp.Round.State == engine.RoundDraft && !rp.Manage {
 		return f.renderStatus(c, fiber.StatusNotFound, "error.not_found")
+	}
+	if rp.Round.State == engine.RoundClosed && engine.RoleAllows(rp.Round.YourRole, engine.PermViewResults) {
+		// A closed round shows where the group ended up, as far as the
+		// reveal policy allows.
+		rs, err := f.eng.RoundResults(c.UserContext(), actorOf(c), rp.Round.ID)
+		if err != nil {
+			return f.renderError(c, err)
+		}
+		cat := f.catalogue(c)
+		rp.Results = map[string]*resultView{}
+		for i, e := range rp.Round.Agenda {
+			if pr := resultFor(rs, e.ProposalID); pr != nil && pr.Visible {
+				rp.Results[e.ProposalID] = resultCharts(cat, rp.Group, e.ProposalID, cat.T("round.results_title", "n", i+1), pr)
+			}
+		}
 	}
 	return f.render(c, fiber.StatusOK, "round", &page{Title: f.title(c, "round.name", "number", rp.Round.Number), Data: rp})
 }

@@ -173,4 +173,16 @@ func TestMemberJourneyHTTP(t *testing.T) {
 	// A member cannot manage the round.
 	r = c.get(roundURL + "/manage")
 	mustStatus(t, r, http.StatusForbidden)
+
+	// Once the round closes, the round page shows where the group ended up.
+	if _, err := h.eng.TransitionRound(ctx, w.facilitator, w.round.ID, engine.TransitionClose); err != nil {
+		t.Fatal(err)
+	}
+	r = c.get(roundURL)
+	mustStatus(t, r, http.StatusOK)
+	for _, want := range []string{"This round is closed.", "<caption>How the group rated idea 1</caption>", "Too few ratings to judge"} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("closed round page lacks %q", want)
+		}
+	}
 }
