@@ -46,6 +46,10 @@ type Config struct {
 	// Heartbeat is the interval of keep-alive comments on live streams
 	// (default 15 s); a failed write is how a gone client is noticed.
 	Heartbeat time.Duration
+	// PublicURL is the site's address as people reach it, such as
+	// https://allvoice.example.org, used in invite links. Empty means the
+	// address of the request, which behind a proxy may be an internal one.
+	PublicURL string
 }
 
 // Frontend serves Allvoice's web pages. Create it with New, add its routes
@@ -56,6 +60,7 @@ type Frontend struct {
 	log       *slog.Logger
 	secure    bool
 	heartbeat time.Duration
+	publicURL string
 	cats      Catalogues
 	views     *views
 	assets    *assets
@@ -95,7 +100,7 @@ func New(cfg Config) (*Frontend, error) {
 		return nil, err
 	}
 	f := &Frontend{eng: cfg.Engine, log: cfg.Logger, secure: cfg.SecureCookies, heartbeat: cfg.Heartbeat,
-		cats: cats, views: vs, assets: as, done: make(chan struct{})}
+		publicURL: strings.TrimRight(cfg.PublicURL, "/"), cats: cats, views: vs, assets: as, done: make(chan struct{})}
 	f.chain = []fiber.Handler{securityHeaders(), f.csrfMiddleware(cfg.Storage, cfg.CSRFExpiration), f.loadActor}
 	return f, nil
 }
@@ -111,6 +116,14 @@ func (f *Frontend) Close() {
 // a whole response, so an endless stream would never reach the browser.
 func SkipStreaming(c *fiber.Ctx) bool {
 	return strings.HasSuffix(c.Path(), "/events")
+}
+
+// baseURL is the site's address for links people take elsewhere.
+func (f *Frontend) baseURL(c *fiber.Ctx) string {
+	if f.publicURL != "" {
+		return f.publicURL
+	}
+	return c.BaseURL()
 }
 
 // sessionCookieName returns the session cookie's name for this deployment.

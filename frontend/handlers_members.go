@@ -272,8 +272,8 @@ func (f *Frontend) inviteCreate(c *fiber.Ctx) error {
 		return f.render(c, fiber.StatusUnprocessableEntity, "invite-new", &page{Title: f.title(c, "invite_new.title"), Errors: errs, Form: fv, Data: ip})
 	}
 	ip.Created, ip.Code = inv, groupedCode(token)
-	ip.Link = c.BaseURL() + "/join/" + token
-	ip.JoinURL = c.BaseURL() + "/join"
+	ip.Link = f.baseURL(c) + "/join/" + token
+	ip.JoinURL = f.baseURL(c) + "/join"
 	cards := 1
 	if inv.Kind == engine.InviteReusable {
 		cards = 4 // a sheet of cards to cut out and hand round the room

@@ -89,6 +89,20 @@ func TestSecureCookies(t *testing.T) {
 	}
 }
 
+// TestInviteLinksUsePublicURL checks invite links use the configured public
+// address rather than the address the request reached.
+func TestInviteLinksUsePublicURL(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.PublicURL = "https://allvoice.example.org/" })
+	w := h.newWorld("", engine.GroupSettings{})
+	c := h.client().signedIn(w.facilitatorTok)
+	c.get("/groups/" + w.group.ID + "/invites/new")
+	r := c.post("/groups/"+w.group.ID+"/invites/new", url.Values{"kind": {"single_use"}, "role": {"member"}, "perspective": {""}})
+	mustStatus(t, r, http.StatusOK)
+	if !strings.Contains(r.Body, `id="invite-link">https://allvoice.example.org/join/avi_`) || !strings.Contains(r.Body, "go to https://allvoice.example.org/join and") {
+		t.Errorf("invite link should use the public address:\n%s", excerpt(r.Body))
+	}
+}
+
 // TestAuthorisationByRole checks the pages refuse what the engine refuses:
 // members cannot run rounds, people outside a group cannot see it, the
 // signed-out are sent to sign in, and role pages open only for their role.
