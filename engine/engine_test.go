@@ -376,3 +376,24 @@ func TestGroupSettingsValidation(t *testing.T) {
 	_, err = e.Authenticate(ctx, token)
 	wantErr(t, err, engine.EUNAUTHORIZED, "")
 }
+
+// TestRuleWithoutVersion: a rule sent without a version is numbered by the
+// engine, not refused; changing it makes version 2.
+func TestRuleWithoutVersion(t *testing.T) {
+	db := bunstoretest.SQLite(t)
+	w := newWorld(t, db, engine.GroupSettings{})
+	pct := 80.0
+	in := engine.GroupInput{Name: "Renamed", Settings: w.group.Settings}
+	in.Settings.ConsensusRule.Version = 0
+	in.Settings.ConsensusRule.MinPercentAgree = &pct
+	g, err := w.e.UpdateGroup(w.ctx, w.fac, w.group.ID, in)
+	must(t, err)
+	if g.Settings.ConsensusRule.Version != 2 {
+		t.Fatalf("rule version %d after a change, want 2", g.Settings.ConsensusRule.Version)
+	}
+	hist, err := w.e.RuleHistory(w.ctx, w.fac, w.group.ID)
+	must(t, err)
+	if len(hist) != 2 {
+		t.Fatalf("%d rule versions kept, want 2", len(hist))
+	}
+}

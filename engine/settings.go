@@ -108,6 +108,9 @@ func (s *GroupSettings) normalise(prefix string, v *validator) {
 	if s.ConsensusRule.IsZero() {
 		s.ConsensusRule = analysis.DefaultConsensusRule(scale)
 	}
+	// The engine numbers rule versions itself (CreateGroup, UpdateGroup);
+	// a caller's version is never a reason to refuse a rule.
+	s.ConsensusRule.Version = max(s.ConsensusRule.Version, 1)
 	if err := s.ConsensusRule.Validate(scale); err != nil {
 		var fe *analysis.FieldError
 		if errors.As(err, &fe) {
