@@ -5,11 +5,14 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while the server writes.
@@ -111,6 +114,35 @@ func TestCommands(t *testing.T) {
 		}
 		if !strings.Contains(out.String(), c.want) {
 			t.Fatalf("%v printed %q, want it to contain %q", c.args, out.String(), c.want)
+		}
+	}
+}
+
+// TestPageRateLimit: the sign-in form answers 429 once an address has used
+// its attempts for the minute; other pages are not limited.
+func TestPageRateLimit(t *testing.T) {
+	app := fiber.New()
+	app.Use(pageRateLimit(2, nil))
+	app.Post("/login", func(c *fiber.Ctx) error { return c.SendStatus(fiber.StatusSeeOther) })
+	app.Post("/groups/x", func(c *fiber.Ctx) error { return c.SendStatus(fiber.StatusOK) })
+	codes := []int{}
+	for range 3 {
+		resp, err := app.Test(httptest.NewRequest(fiber.MethodPost, "/login", nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes = append(codes, resp.StatusCode)
+	}
+	if codes[0] != fiber.StatusSeeOther || codes[1] != fiber.StatusSeeOther || codes[2] != fiber.StatusTooManyRequests {
+		t.Fatalf("POST /login codes %v, want 303 303 429", codes)
+	}
+	for range 3 {
+		resp, err := app.Test(httptest.NewRequest(fiber.MethodPost, "/groups/x", nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != fiber.StatusOK {
+			t.Fatalf("an unlimited page answered %d", resp.StatusCode)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/allvoice/allvoice/api"
@@ -124,9 +125,32 @@ func (s *server) newApp(cfg *config) *fiber.App {
 	})
 	app.Use(recover.New())
 	s.api.Register(app)
+	if cfg.RateLimit > 0 {
+		app.Use(pageRateLimit(cfg.RateLimit, s.kv))
+	}
 	s.pages.Register(app)
 	app.Use(s.pages.NotFound)
 	return app
+}
+
+// pageRateLimit bounds the pages' sign-in, sign-up and join forms per
+// address, like the API's limits on the same use cases, with the counts
+// kept in the database so every instance shares them.
+func pageRateLimit(max int, store fiber.Storage) fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:        max,
+		Expiration: time.Minute,
+		Storage:    store,
+		Next: func(c *fiber.Ctx) bool {
+			p := c.Path()
+			return c.Method() != fiber.MethodPost || !(p == "/login" || p == "/signup" || p == "/join" || strings.HasPrefix(p, "/join/"))
+		},
+		KeyGenerator: func(c *fiber.Ctx) string { return "pages-limit:" + c.IP() },
+		LimitReached: func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+			return c.Status(fiber.StatusTooManyRequests).SendString("Too many attempts. Please wait a minute and try again.")
+		},
+	})
 }
 
 // pageError answers a failure fiber itself raised outside the JSON API (a
