@@ -342,13 +342,9 @@ func (e *Engine) UpdateMember(ctx context.Context, actor Actor, memberID string,
 	}
 	var out *Member
 	err := e.store.InTx(ctx, func(tx Tx) error {
-		m, err := tx.MemberByID(ctx, memberID)
+		m, a, err := e.memberAccess(ctx, tx, actor, memberID)
 		if err != nil {
-			return notFoundAs(err, "Member not found.")
-		}
-		a, err := e.groupAccess(ctx, tx, actor, m.GroupID)
-		if err != nil {
-			return notFoundAs(err, "Member not found.")
+			return err
 		}
 		self := a.member.ID == m.ID
 		if !self {
@@ -404,13 +400,9 @@ func (e *Engine) AssignRole(ctx context.Context, actor Actor, memberID, role, ro
 	}
 	var ra *RoleAssignment
 	err := e.store.InTx(ctx, func(tx Tx) error {
-		m, err := tx.MemberByID(ctx, memberID)
+		m, a, err := e.memberAccess(ctx, tx, actor, memberID)
 		if err != nil {
-			return notFoundAs(err, "Member not found.")
-		}
-		a, err := e.groupAccess(ctx, tx, actor, m.GroupID)
-		if err != nil {
-			return notFoundAs(err, "Member not found.")
+			return err
 		}
 		if err := a.require("", PermManageGroup); err != nil {
 			return err
@@ -460,13 +452,9 @@ func (e *Engine) RevokeMemberSessions(ctx context.Context, actor Actor, memberID
 		return Errorf(ENOTFOUND, "Member not found.")
 	}
 	return e.store.InTx(ctx, func(tx Tx) error {
-		m, err := tx.MemberByID(ctx, memberID)
+		m, a, err := e.memberAccess(ctx, tx, actor, memberID)
 		if err != nil {
-			return notFoundAs(err, "Member not found.")
-		}
-		a, err := e.groupAccess(ctx, tx, actor, m.GroupID)
-		if err != nil {
-			return notFoundAs(err, "Member not found.")
+			return err
 		}
 		if a.member.ID != m.ID {
 			if err := a.require("", PermManageGroup); err != nil {
@@ -478,4 +466,18 @@ func (e *Engine) RevokeMemberSessions(ctx context.Context, actor Actor, memberID
 		}
 		return e.audit(ctx, tx, m.GroupID, a.member.ID, "member.sessions_revoked", "member", m.ID)
 	})
+}
+
+// memberAccess resolves a member and the actor's standing in the member's
+// group; a member of a group the actor is not in is not found.
+func (e *Engine) memberAccess(ctx context.Context, r Reader, actor Actor, memberID string) (*Member, *access, error) {
+	m, err := r.MemberByID(ctx, memberID)
+	if err != nil {
+		return nil, nil, notFoundAs(err, "Member not found.")
+	}
+	a, err := e.groupAccess(ctx, r, actor, m.GroupID)
+	if err != nil {
+		return nil, nil, notFoundAs(err, "Member not found.")
+	}
+	return m, a, nil
 }
