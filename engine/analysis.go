@@ -30,11 +30,11 @@ const maxCachedAnalyses = 512
 // analyse returns the analysis of rd, computing it once per snapshot
 // version. The result is shared: callers must not modify it.
 func (e *Engine) analyse(ctx context.Context, g *Group, rd *Round, pseudonymous bool) (*analysis.Result, error) {
-	in, err := e.loadSnapshot(ctx, g, rd)
+	rounds, version, err := e.snapshotVersion(ctx, g, rd)
 	if err != nil {
 		return nil, err
 	}
-	key := analysisKey{roundID: rd.ID, version: in.version, pseudonymous: pseudonymous}
+	key := analysisKey{roundID: rd.ID, version: version, pseudonymous: pseudonymous}
 	e.analysisMu.Lock()
 	if ent, ok := e.analysisCache[key]; ok {
 		e.analysisMu.Unlock()
@@ -61,8 +61,12 @@ func (e *Engine) analyse(ctx context.Context, g *Group, rd *Round, pseudonymous 
 	e.analysisCache[key] = ent
 	e.analysisMu.Unlock()
 
-	ent.result, err = analysis.Analyse(*in.snapshot(g, pseudonymous))
+	// Other readers may be waiting on this computation, so one caller
+	// going away must not fail it for them.
+	in, err := e.loadSnapshot(context.WithoutCancel(ctx), g, rounds)
 	if err != nil {
+		ent.err = err
+	} else if ent.result, err = analysis.Analyse(*in.snapshot(g, pseudonymous)); err != nil {
 		ent.err = &Error{Code: EINTERNAL, Message: "The analysis could not be computed.", Err: err}
 	}
 	close(ent.done)

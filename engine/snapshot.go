@@ -21,29 +21,38 @@ type snapshotInput struct {
 	ratings     [][]*RatingEvent
 	reflections []*Reflection
 	decisions   []*Decision
-	version     string
 }
 
-// loadSnapshot reads a group's history up to and including rd.
-func (e *Engine) loadSnapshot(ctx context.Context, g *Group, rd *Round) (*snapshotInput, error) {
+// snapshotVersion returns the rounds an analysis of rd reads (every
+// non-draft round up to rd) and a version that changes whenever anything it
+// reads changes. It costs one query per round, so a cached analysis is
+// found without loading the history.
+func (e *Engine) snapshotVersion(ctx context.Context, g *Group, rd *Round) ([]*Round, string, error) {
 	all, err := e.store.Rounds(ctx, g.ID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	in := &snapshotInput{}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s|%s|%d|", analysis.Version, g.UpdatedAt.UTC().Format("2006-01-02T15:04:05.999999"), g.Settings.ConsensusRule.Version)
+	var rounds []*Round
 	for _, r := range all {
 		if r.Number > rd.Number || (r.State == RoundDraft && r.ID != rd.ID) {
 			continue
 		}
-		in.rounds = append(in.rounds, r)
+		rounds = append(rounds, r)
 		v, err := e.store.RoundVersion(ctx, r.ID)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		fmt.Fprintf(h, "%s:%s:%s|", r.ID, r.State, v)
 	}
+	return rounds, hex.EncodeToString(h.Sum(nil)[:12]), nil
+}
+
+// loadSnapshot reads a group's history over rounds.
+func (e *Engine) loadSnapshot(ctx context.Context, g *Group, rounds []*Round) (*snapshotInput, error) {
+	in := &snapshotInput{rounds: rounds}
+	var err error
 	if in.members, err = e.store.Members(ctx, g.ID); err != nil {
 		return nil, err
 	}
@@ -59,10 +68,6 @@ func (e *Engine) loadSnapshot(ctx context.Context, g *Group, rd *Round) (*snapsh
 	if in.decisions, err = e.store.Decisions(ctx, g.ID); err != nil {
 		return nil, err
 	}
-	for _, m := range in.members {
-		fmt.Fprintf(h, "%s:%s:%s:%v|", m.ID, m.Perspective, m.Role, m.ErasedAt != nil)
-	}
-	fmt.Fprintf(h, "%d|%d|%d|%d", len(in.assignments), len(in.proposals), len(in.reflections), len(in.decisions))
 	for _, r := range in.rounds {
 		agenda, err := e.store.Agenda(ctx, r.ID)
 		if err != nil {
@@ -75,7 +80,6 @@ func (e *Engine) loadSnapshot(ctx context.Context, g *Group, rd *Round) (*snapsh
 		in.agendas = append(in.agendas, agenda)
 		in.ratings = append(in.ratings, ratings)
 	}
-	in.version = hex.EncodeToString(h.Sum(nil)[:12])
 	return in, nil
 }
 

@@ -79,7 +79,9 @@ type Reader interface {
 	// RatingEvents lists every rating event of a group in order of creation.
 	RatingEvents(ctx context.Context, groupID string) ([]*RatingEvent, error)
 	// RoundVersion returns a value that changes whenever anything an
-	// analysis of the round reads has changed.
+	// analysis of the round reads has changed: its state, agenda, proposals,
+	// ratings, decisions and reflections, and the group's settings, members
+	// and roles.
 	RoundVersion(ctx context.Context, roundID string) (string, error)
 
 	Decisions(ctx context.Context, groupID string) ([]*Decision, error)

@@ -93,5 +93,11 @@ func (s *Store) CreateDecision(ctx context.Context, d *engine.Decision) error {
 func (s *Store) CreateReflection(ctx context.Context, r *engine.Reflection) error {
 	row := reflectionRow{ID: r.ID, GroupID: r.GroupID, RoundID: r.RoundID, MemberID: r.MemberID, Text: r.Text,
 		CreatedAt: utc(r.CreatedAt)}
-	return insertNew(ctx, s.idb, &row, "reflection")
+	return s.atomic(ctx, func(idb bun.IDB) error {
+		if err := insertNew(ctx, idb, &row, "reflection"); err != nil {
+			return err
+		}
+		// Reflections count as contributions in the round's analysis.
+		return bumpRound(ctx, idb, r.RoundID)
+	})
 }

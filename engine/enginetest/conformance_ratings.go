@@ -230,6 +230,10 @@ func testRoundVersion(t *testing.T, s engine.Store) {
 			return tx.CreateDecision(ctx, &engine.Decision{ID: c.id(), GroupID: w.group.ID, RoundID: w.round.ID,
 				ProposalID: p0.ID, Outcome: engine.DecisionAdopted, DecidedBy: w.fac.ID, CreatedAt: c.now()})
 		}},
+		{"reflection", func(tx engine.Tx) error {
+			return tx.CreateReflection(ctx, &engine.Reflection{ID: c.id(), GroupID: w.group.ID, RoundID: w.round.ID,
+				MemberID: w.members[0].ID, Text: "It went well", CreatedAt: c.now()})
+		}},
 		{"member joined", func(tx engine.Tx) error {
 			return tx.CreateMember(ctx, newMember(c, w.group, "", "Late joiner", engine.RoleMember))
 		}},
