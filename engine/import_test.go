@@ -3,7 +3,6 @@ package engine_test
 import (
 	"context"
 	"encoding/csv"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/allvoice/allvoice/engine"
+	"github.com/allvoice/allvoice/engine/analysis/opinion"
 	"github.com/allvoice/allvoice/engine/bunstore"
 	"github.com/allvoice/allvoice/engine/bunstore/bunstoretest"
 )
@@ -91,7 +91,7 @@ func TestImportPolisOpinionGroups(t *testing.T) {
 					x, y = append(x, o), append(y, g)
 				}
 			}
-			ari := adjustedRand(x, y)
+			ari := opinion.AdjustedRand(x, y)
 			t.Logf("%s: %d members, %d proposals, %d ratings; %d opinion groups (clear %v), ARI %.3f against Polis on %d participants both clustered",
 				c.dir, res.Members, res.Proposals, res.Ratings, len(a.OpinionGroups.Groups), a.OpinionGroups.Clear, ari, len(x))
 			if ari < c.minARI {
@@ -120,49 +120,4 @@ func polisGroups(t *testing.T, path string) map[int]int {
 		}
 	}
 	return out
-}
-
-// adjustedRand is Hubert and Arabie's adjusted Rand index of two
-// partitions of the same items.
-func adjustedRand(x, y []int) float64 {
-	n := len(x)
-	if n < 2 {
-		return 0
-	}
-	table := map[[2]int]int{}
-	rows, cols := map[int]int{}, map[int]int{}
-	for i := range x {
-		table[[2]int{x[i], y[i]}]++
-		rows[x[i]]++
-		cols[y[i]]++
-	}
-	c2 := func(k int) float64 { return float64(k) * float64(k-1) / 2 }
-	var index, a, b float64
-	for _, v := range table {
-		index += c2(v)
-	}
-	for _, v := range rows {
-		a += c2(v)
-	}
-	for _, v := range cols {
-		b += c2(v)
-	}
-	expected := a * b / c2(n)
-	maxIndex := (a + b) / 2
-	if maxIndex == expected {
-		return 1
-	}
-	return (index - expected) / (maxIndex - expected)
-}
-
-func TestAdjustedRand(t *testing.T) {
-	// Identical partitions up to relabelling score 1; the classic example
-	// (Hubert & Arabie 1985 style) gives a known value.
-	if got := adjustedRand([]int{0, 0, 1, 1}, []int{1, 1, 0, 0}); got != 1 {
-		t.Fatalf("relabelled identical partitions: %v", got)
-	}
-	// sklearn's documented example: [0,0,1,1] vs [0,0,1,2] → 0.571428...
-	if got := fmt.Sprintf("%.6f", adjustedRand([]int{0, 0, 1, 1}, []int{0, 0, 1, 2})); got != "0.571429" {
-		t.Fatalf("ARI = %s, want 0.571429", got)
-	}
 }

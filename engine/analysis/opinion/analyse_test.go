@@ -198,37 +198,12 @@ func TestAnalyseRecoversLatentGroups(t *testing.T) {
 				want = append(want, truth[i])
 			}
 		}
-		ari := adjustedRandIndex(ours, want)
+		ari := AdjustedRand(ours, want)
 		t.Logf("%d × %d, %d groups: ARI %.3f against the latent groups", tc.members, tc.proposals, tc.groups, ari)
 		if ari < 0.8 {
 			t.Errorf("%d × %d, %d groups: ARI %.3f against the latent groups", tc.members, tc.proposals, tc.groups, ari)
 		}
 	}
-}
-
-// adjustedRandIndex is Hubert & Arabie's adjusted Rand index.
-func adjustedRandIndex(a, b []int) float64 {
-	type pair struct{ x, y int }
-	nij := map[pair]int{}
-	na, nb := map[int]int{}, map[int]int{}
-	for i := range a {
-		nij[pair{a[i], b[i]}]++
-		na[a[i]]++
-		nb[b[i]]++
-	}
-	c2 := func(n int) float64 { return float64(n) * float64(n-1) / 2 }
-	var sij, sa, sb float64
-	for _, n := range nij {
-		sij += c2(n)
-	}
-	for _, n := range na {
-		sa += c2(n)
-	}
-	for _, n := range nb {
-		sb += c2(n)
-	}
-	e := sa * sb / c2(len(a))
-	return (sij - e) / ((sa+sb)/2 - e)
 }
 
 // TestAnalysePermutation permutes members and proposals: the partition must

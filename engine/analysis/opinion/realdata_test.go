@@ -84,36 +84,6 @@ func loadConversation(t testing.TB, name string) conversation {
 	return c
 }
 
-// adjustedRand is the adjusted Rand index (Hubert & Arabie 1985) of two
-// labellings of the same items.
-func adjustedRand(a, b []int) float64 {
-	type pair struct{ x, y int }
-	nij := map[pair]int{}
-	na, nb := map[int]int{}, map[int]int{}
-	for i := range a {
-		nij[pair{a[i], b[i]}]++
-		na[a[i]]++
-		nb[b[i]]++
-	}
-	c2 := func(n int) float64 { return float64(n) * float64(n-1) / 2 }
-	var sij, sa, sb float64
-	for _, n := range nij {
-		sij += c2(n)
-	}
-	for _, n := range na {
-		sa += c2(n)
-	}
-	for _, n := range nb {
-		sb += c2(n)
-	}
-	expected := sa * sb / c2(len(a))
-	maxIndex := (sa + sb) / 2
-	if maxIndex == expected {
-		return 1
-	}
-	return (sij - expected) / (maxIndex - expected)
-}
-
 func TestAdjustedRand(t *testing.T) {
 	tests := []struct {
 		a, b []int
@@ -126,7 +96,7 @@ func TestAdjustedRand(t *testing.T) {
 		{[]int{0, 0, 0, 0}, []int{0, 1, 2, 3}, 0},
 	}
 	for _, tc := range tests {
-		if got := adjustedRand(tc.a, tc.b); got < tc.want-1e-9 || got > tc.want+1e-9 {
+		if got := opinion.AdjustedRand(tc.a, tc.b); got < tc.want-1e-9 || got > tc.want+1e-9 {
 			t.Errorf("ARI(%v, %v) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
 	}
@@ -153,7 +123,7 @@ func polisAgreement(c conversation, res opinion.Result) (ari, strict float64, bo
 	if len(ours) < 2 {
 		return 0, 0, len(ours), onlyPolis
 	}
-	return adjustedRand(ours, theirs), adjustedRand(oursAll, theirsAll), len(ours), onlyPolis
+	return opinion.AdjustedRand(ours, theirs), opinion.AdjustedRand(oursAll, theirsAll), len(ours), onlyPolis
 }
 
 // TestRealConversationsARI compares opinion groups with Polis's own
