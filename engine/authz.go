@@ -136,6 +136,19 @@ func (e *Engine) authorize(ctx context.Context, r Reader, actor Actor, groupID s
 	return a, nil
 }
 
+// authorizeRound resolves a round and the actor's standing in its group,
+// and requires a permission for that round (roles can differ per round).
+func (e *Engine) authorizeRound(ctx context.Context, r Reader, actor Actor, roundID string, p Permission) (*Round, *access, error) {
+	rd, a, err := e.roundAccess(ctx, r, actor, roundID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := a.require(rd.ID, p); err != nil {
+		return nil, nil, err
+	}
+	return rd, a, nil
+}
+
 // roundAccess resolves a round and the actor's standing in its group.
 func (e *Engine) roundAccess(ctx context.Context, r Reader, actor Actor, roundID string) (*Round, *access, error) {
 	if !validID(roundID) {

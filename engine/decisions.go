@@ -32,11 +32,8 @@ func (e *Engine) RecordDecision(ctx context.Context, actor Actor, in DecisionInp
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	rd, a, err := e.roundAccess(ctx, e.store, actor, in.RoundID)
+	rd, a, err := e.authorizeRound(ctx, e.store, actor, in.RoundID, PermDecide)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.require(rd.ID, PermDecide); err != nil {
 		return nil, err
 	}
 	if rd.State == RoundDraft || rd.State == RoundProposing && !rd.Combined {
@@ -112,11 +109,8 @@ func (e *Engine) AddReflection(ctx context.Context, actor Actor, roundID, text s
 	}
 	var r *Reflection
 	err := e.store.InTx(ctx, func(tx Tx) error {
-		rd, a, err := e.roundAccess(ctx, tx, actor, roundID)
+		rd, a, err := e.authorizeRound(ctx, tx, actor, roundID, PermReflect)
 		if err != nil {
-			return err
-		}
-		if err := a.require(rd.ID, PermReflect); err != nil {
 			return err
 		}
 		if rd.State == RoundDraft {

@@ -92,11 +92,8 @@ func (h *Hub) Subscribers(roundID string) int {
 // ends. Events carry no content: on each, the subscriber re-reads what the
 // actor may see (counts, distributions per the reveal policy).
 func (e *Engine) Subscribe(ctx context.Context, actor Actor, roundID string) (<-chan RoundEvent, error) {
-	rd, a, err := e.roundAccess(ctx, e.store, actor, roundID)
+	rd, _, err := e.authorizeRound(ctx, e.store, actor, roundID, PermViewGroup)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.require(rd.ID, PermViewGroup); err != nil {
 		return nil, err
 	}
 	if e.hub == nil {

@@ -80,11 +80,8 @@ func (e *Engine) AddProposal(ctx context.Context, actor Actor, roundID string, i
 	}
 	var p *Proposal
 	err := e.store.InTx(ctx, func(tx Tx) error {
-		rd, a, err := e.roundAccess(ctx, tx, actor, roundID)
+		rd, a, err := e.authorizeRound(ctx, tx, actor, roundID, PermPropose)
 		if err != nil {
-			return err
-		}
-		if err := a.require(rd.ID, PermPropose); err != nil {
 			return err
 		}
 		if !rd.acceptsProposals() {
@@ -258,11 +255,8 @@ func (e *Engine) RewriteProposals(ctx context.Context, actor Actor, in LineageIn
 	var out []*Proposal
 	var groupID string
 	err := e.store.InTx(ctx, func(tx Tx) error {
-		rd, a, err := e.roundAccess(ctx, tx, actor, in.RoundID)
+		rd, a, err := e.authorizeRound(ctx, tx, actor, in.RoundID, PermModerate)
 		if err != nil {
-			return err
-		}
-		if err := a.require(rd.ID, PermModerate); err != nil {
 			return err
 		}
 		if rd.State == RoundClosed {

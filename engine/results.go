@@ -32,11 +32,8 @@ type ProposalResults struct {
 // members and observers by the group's reveal policy (never; after rating
 // the proposal themselves; after the round closes).
 func (e *Engine) RoundResults(ctx context.Context, actor Actor, roundID string) ([]ProposalResults, error) {
-	rd, a, err := e.roundAccess(ctx, e.store, actor, roundID)
+	rd, a, err := e.authorizeRound(ctx, e.store, actor, roundID, PermViewResults)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.require(rd.ID, PermViewResults); err != nil {
 		return nil, err
 	}
 	res, err := e.analyse(ctx, a.group, rd, true)
@@ -104,11 +101,8 @@ type MyRating struct {
 // carried forward or revisited, their own previous rating and reason next
 // to the group's previous distribution (SPEC C2).
 func (e *Engine) MyRatings(ctx context.Context, actor Actor, roundID string) ([]MyRating, error) {
-	rd, a, err := e.roundAccess(ctx, e.store, actor, roundID)
+	rd, a, err := e.authorizeRound(ctx, e.store, actor, roundID, PermViewGroup)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.require(rd.ID, PermViewGroup); err != nil {
 		return nil, err
 	}
 	agenda, err := e.store.Agenda(ctx, rd.ID)

@@ -234,11 +234,8 @@ type RoundView struct {
 // GetRound returns a round and its agenda. Hidden proposals are shown only
 // to their author and to facilitators.
 func (e *Engine) GetRound(ctx context.Context, actor Actor, roundID string) (*RoundView, error) {
-	rd, a, err := e.roundAccess(ctx, e.store, actor, roundID)
+	rd, a, err := e.authorizeRound(ctx, e.store, actor, roundID, PermViewGroup)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.require(rd.ID, PermViewGroup); err != nil {
 		return nil, err
 	}
 	agenda, err := e.store.Agenda(ctx, rd.ID)
@@ -294,11 +291,8 @@ func (e *Engine) TransitionRound(ctx context.Context, actor Actor, roundID strin
 	}
 	var out *Round
 	err := e.store.InTx(ctx, func(tx Tx) error {
-		rd, a, err := e.roundAccess(ctx, tx, actor, roundID)
+		rd, a, err := e.authorizeRound(ctx, tx, actor, roundID, PermManageRounds)
 		if err != nil {
-			return err
-		}
-		if err := a.require(rd.ID, PermManageRounds); err != nil {
 			return err
 		}
 		if err := e.transition(ctx, tx, a.group, rd, to); err != nil {
@@ -416,11 +410,8 @@ func (e *Engine) Revisit(ctx context.Context, actor Actor, roundID, proposalID s
 		return invalid("proposal_id", "must be an id")
 	}
 	err := e.store.InTx(ctx, func(tx Tx) error {
-		rd, a, err := e.roundAccess(ctx, tx, actor, roundID)
+		rd, a, err := e.authorizeRound(ctx, tx, actor, roundID, PermManageRounds)
 		if err != nil {
-			return err
-		}
-		if err := a.require(rd.ID, PermManageRounds); err != nil {
 			return err
 		}
 		if rd.State == RoundClosed {
