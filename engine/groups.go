@@ -2,8 +2,6 @@ package engine
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"reflect"
 )
 
@@ -40,10 +38,8 @@ func (e *Engine) CreateGroup(ctx context.Context, actor Actor, in GroupInput) (*
 	}
 	now := e.Now()
 	in.Settings.ConsensusRule.Version = 1
-	var key [32]byte
-	_, _ = rand.Read(key[:])
 	g := &Group{ID: NewID(now), Name: in.Name, Description: in.Description, Settings: in.Settings,
-		CreatedBy: acct.ID, CreatedAt: now, UpdatedAt: now, PseudonymKey: hex.EncodeToString(key[:])}
+		CreatedBy: acct.ID, CreatedAt: now, UpdatedAt: now, PseudonymKey: newPseudonymKey()}
 	m := &Member{ID: NewID(now), GroupID: g.ID, AccountID: acct.ID, DisplayName: in.FacilitatorName,
 		Role: RoleFacilitator, CreatedAt: now}
 	err = e.store.InTx(ctx, func(tx Tx) error {

@@ -85,7 +85,7 @@ func (e *Engine) ImportPolis(ctx context.Context, actor Actor, in PolisImport) (
 	settings.ConsensusRule.Version = 1
 	now := e.Now()
 	g := &Group{ID: NewID(now), Name: in.Name, Description: "Imported from a Polis open-data export.",
-		Settings: settings, CreatedBy: acct.ID, CreatedAt: now, UpdatedAt: now, PseudonymKey: NewID(now) + NewID(now)}
+		Settings: settings, CreatedBy: acct.ID, CreatedAt: now, UpdatedAt: now, PseudonymKey: newPseudonymKey()}
 	fac := &Member{ID: NewID(now), GroupID: g.ID, AccountID: acct.ID, DisplayName: acct.Name, Role: RoleFacilitator, CreatedAt: now}
 	rd := &Round{ID: NewID(now), GroupID: g.ID, Number: 1, Prompt: in.Name, State: RoundClosed, RuleVersion: 1,
 		CreatedAt: now, OpenedAt: &now, ClosedAt: &now, CarryRules: []string{CarryWithoutConsensus}}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 )
@@ -14,4 +15,13 @@ func Pseudonym(g *Group, memberID string) string {
 	mac := hmac.New(sha256.New, []byte(g.PseudonymKey))
 	mac.Write([]byte(memberID))
 	return "m_" + hex.EncodeToString(mac.Sum(nil)[:8])
+}
+
+// newPseudonymKey returns a fresh 256-bit key for a group's pseudonyms.
+func newPseudonymKey() string {
+	var key [32]byte
+	if _, err := rand.Read(key[:]); err != nil {
+		panic("engine: crypto/rand failed: " + err.Error())
+	}
+	return hex.EncodeToString(key[:])
 }
