@@ -32,6 +32,17 @@ type dashboardPage struct {
 	Participation []participationRow
 	Verdicts      []verdictCount
 	Items         []dashboardItem
+	// UnderHeard are the analysis's equity warnings, for the facilitator's
+	// dashboard only: the projector is public and nobody is ranked in
+	// public.
+	UnderHeard []underHeardFlag
+}
+
+// underHeardFlag is one equity warning as the dashboard shows it.
+type underHeardFlag struct {
+	Sentence string
+	// Escalated: the same warning was raised last round too.
+	Escalated bool
 }
 
 // participationRow is one perspective's participation; Suppressed rows
@@ -114,6 +125,11 @@ func (f *Frontend) dashboardAnalysis(ctx context.Context, lang string, actor eng
 			row.Responded = *p.Responded
 		}
 		dp.Participation = append(dp.Participation, row)
+	}
+	if !dp.Projector {
+		for _, fl := range res.UnderHeard.Flags {
+			dp.UnderHeard = append(dp.UnderHeard, underHeardFlag{Sentence: fl.Sentence, Escalated: fl.Escalated})
+		}
 	}
 	v := res.Round.Verdicts
 	for _, vc := range []verdictCount{{engine.VerdictConsensusFor, v.ConsensusFor}, {engine.VerdictConsensusAgainst, v.ConsensusAgainst},
