@@ -25,16 +25,23 @@ const (
 	PermViewAudit      Permission = "view_audit"
 	PermViewFlags      Permission = "view_flags" // under-heard flags: facilitators only, never public
 	PermExport         Permission = "export"     // pseudonymised research export
+	// Safeguarding: concerns are read by the group's safeguarding leads and
+	// the person who raised them; check-ins are private to their member.
+	PermRaiseConcern   Permission = "raise_concern"   // raise a concern and read one's own
+	PermHandleConcerns Permission = "handle_concerns" // read every concern of the group, record actions
+	PermCheckIn        Permission = "check_in"        // say how one feels about a round
+	PermViewCheckIns   Permission = "view_checkins"   // check-in counts per zone, and check-ins shared by their member
 )
 
 // rolePermissions is the engine's authorisation table.
 var rolePermissions = map[string][]Permission{
 	RoleFacilitator: {PermViewGroup, PermViewResults, PermViewIdentities, PermPropose, PermReflect,
-		PermManageGroup, PermManageRounds, PermModerate, PermDecide, PermAssist, PermViewAudit, PermViewFlags, PermExport},
-	RoleMember:           {PermViewGroup, PermViewResults, PermPropose, PermRate, PermReflect},
-	RoleObserver:         {PermViewGroup, PermViewResults},
-	RoleEvaluator:        {PermViewGroup, PermViewResults, PermExport},
-	RoleSafeguardingLead: {PermViewGroup, PermReflect},
+		PermManageGroup, PermManageRounds, PermModerate, PermDecide, PermAssist, PermViewAudit, PermViewFlags, PermExport,
+		PermRaiseConcern, PermViewCheckIns},
+	RoleMember:           {PermViewGroup, PermViewResults, PermPropose, PermRate, PermReflect, PermRaiseConcern, PermCheckIn},
+	RoleObserver:         {PermViewGroup, PermViewResults, PermRaiseConcern},
+	RoleEvaluator:        {PermViewGroup, PermViewResults, PermExport, PermRaiseConcern},
+	RoleSafeguardingLead: {PermViewGroup, PermReflect, PermRaiseConcern, PermHandleConcerns},
 }
 
 // Roles lists every role, in the order the UI offers them.

@@ -152,5 +152,10 @@ func (e *Engine) ListAudit(ctx context.Context, actor Actor, groupID string, pag
 	if _, err := e.authorize(ctx, e.store, actor, groupID, PermViewAudit); err != nil {
 		return nil, err
 	}
-	return e.store.AuditEvents(ctx, groupID, page)
+	evs, err := e.store.AuditEvents(ctx, groupID, page)
+	if err != nil {
+		return nil, err
+	}
+	// Who raised a concern or checked in is private (concerns.go).
+	return redactPrivateAudit(evs), nil
 }

@@ -87,6 +87,18 @@ type Reader interface {
 	Decisions(ctx context.Context, groupID string) ([]*Decision, error)
 	Reflections(ctx context.Context, groupID string) ([]*Reflection, error)
 	AuditEvents(ctx context.Context, groupID string, page Page) ([]*AuditEvent, error)
+
+	// ConcernByID returns a safeguarding concern.
+	ConcernByID(ctx context.Context, id string) (*Concern, error)
+	// Concerns lists a group's concerns by id; raisedBy, when not empty,
+	// keeps only the concerns that member raised.
+	Concerns(ctx context.Context, groupID, raisedBy string) ([]*Concern, error)
+	// ConcernActions lists a concern's actions in the order recorded.
+	ConcernActions(ctx context.Context, concernID string) ([]*ConcernAction, error)
+	// CheckIn returns a member's check-in on a round.
+	CheckIn(ctx context.Context, roundID, memberID string) (*CheckIn, error)
+	// CheckIns lists a round's check-ins by member id.
+	CheckIns(ctx context.Context, roundID string) ([]*CheckIn, error)
 }
 
 // Writer holds the Store's changes. Creating something whose unique key
@@ -130,4 +142,15 @@ type Writer interface {
 	CreateDecision(ctx context.Context, d *Decision) error
 	CreateReflection(ctx context.Context, r *Reflection) error
 	AppendAudit(ctx context.Context, ev *AuditEvent) error
+
+	CreateConcern(ctx context.Context, c *Concern) error
+	// AppendConcernAction stores an action and moves its concern's status
+	// and updated time to the action's; ENOTFOUND for a missing concern.
+	AppendConcernAction(ctx context.Context, a *ConcernAction) error
+	// SaveCheckIn stores a member's check-in on a round, replacing the
+	// zone, share flag and updated time of an earlier one.
+	SaveCheckIn(ctx context.Context, ci *CheckIn) error
+	// DeleteCheckIn removes a member's check-in on a round; ENOTFOUND when
+	// there is none.
+	DeleteCheckIn(ctx context.Context, roundID, memberID string) error
 }
