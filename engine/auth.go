@@ -111,7 +111,8 @@ func (e *Engine) newSession(ctx context.Context, tx Tx, s Session, ttl time.Dura
 // expired and revoked secrets all answer EUNAUTHORIZED alike.
 func (e *Engine) Authenticate(ctx context.Context, token string) (Actor, error) {
 	bad := Errorf(EUNAUTHORIZED, "Your session has ended. Please sign in again or use your invite link.")
-	if token == "" || len(token) > 200 {
+	// A sign-in link is spent by UseSignInLink, never used as a session.
+	if token == "" || len(token) > 200 || IsSignInLink(token) {
 		return Actor{}, bad
 	}
 	hash := HashToken(token)
@@ -121,7 +122,7 @@ func (e *Engine) Authenticate(ctx context.Context, token string) (Actor, error) 
 	} else if err != nil {
 		return Actor{}, err
 	}
-	if s.RevokedAt != nil || !e.Now().Before(s.ExpiresAt) {
+	if s.RevokedAt != nil || !e.Now().Before(s.ExpiresAt) || s.Name == signInLinkName {
 		return Actor{}, bad
 	}
 	return Actor{AccountID: s.AccountID, MemberID: s.MemberID, SessionHash: hash}, nil

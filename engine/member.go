@@ -31,6 +31,9 @@ type Member struct {
 	AccessNeeds string     `json:"access_needs,omitempty"`
 	CreatedAt   time.Time  `json:"created_at"`
 	ErasedAt    *time.Time `json:"erased_at,omitempty"`
+	// JoinKeyHash is the hash of the join key the member joined with, if
+	// any (see JoinInput.JoinKey).
+	JoinKeyHash string `json:"-"`
 }
 
 // RoleAssignment records a change of role, group-wide (RoundID empty) or

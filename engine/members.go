@@ -165,7 +165,15 @@ type JoinInput struct {
 	ResearchConsent bool
 	ReasonsConsent  bool
 	AccessNeeds     string
+	// JoinKey, when given, makes joining idempotent: the same key sent
+	// again within JoinKeyTTL (a double-clicked form, a retry on a bad
+	// connection) returns the member the first submission created, with a
+	// new session, instead of making a second member.
+	JoinKey string
 }
+
+// JoinKeyTTL is how long a join key finds the member it created.
+const JoinKeyTTL = time.Hour
 
 // Join redeems an invite: it creates the member and a long-lived member
 // session, and returns the session secret. If the actor is a signed-in
@@ -176,9 +184,65 @@ func (e *Engine) Join(ctx context.Context, actor Actor, in JoinInput) (*Member, 
 	v.text("display_name", &in.DisplayName, true, MaxNameLen)
 	v.text("perspective", &in.Perspective, false, MaxNameLen)
 	v.text("access_needs", &in.AccessNeeds, false, MaxReasonLen)
+	v.text("join_key", &in.JoinKey, false, MaxKeyLen)
 	if err := v.err(); err != nil {
 		return nil, "", err
 	}
+	keyHash := ""
+	if in.JoinKey != "" {
+		keyHash = HashToken(in.JoinKey)
+		if m, token, err := e.rejoin(ctx, actor, in.Token, keyHash); m != nil || err != nil {
+			return m, token, err
+		}
+	}
+	m, token, err := e.join(ctx, actor, in, keyHash)
+	if err != nil && keyHash != "" {
+		// Another submission with the same key may have won the race (and
+		// used up a single-use invite): it made the member.
+		if m, token, err2 := e.rejoin(ctx, actor, in.Token, keyHash); m != nil || err2 != nil {
+			return m, token, err2
+		}
+	}
+	return m, token, err
+}
+
+// rejoin returns the member an earlier submission with the same join key
+// created, or nothing when there was none.
+func (e *Engine) rejoin(ctx context.Context, actor Actor, inviteToken, keyHash string) (*Member, string, error) {
+	var m *Member
+	var token string
+	err := e.store.InTx(ctx, func(tx Tx) error {
+		found, err := tx.MemberByJoinKey(ctx, keyHash)
+		if ErrorCode(err) == ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		inv, err := tx.InviteByHash(ctx, HashToken(inviteToken))
+		if err != nil && ErrorCode(err) != ENOTFOUND {
+			return err
+		}
+		if inv == nil || inv.GroupID != found.GroupID || found.AccountID != actor.AccountID || found.ErasedAt != nil ||
+			!e.Now().Before(found.CreatedAt.Add(JoinKeyTTL)) {
+			return &Error{Code: ECONFLICT, Message: "This form was sent already. Open your group from the start page, or use your invite link again.",
+				Fields: []FieldError{{Field: "join_key", Rule: "must not have been used before"}}}
+		}
+		m = found
+		if actor.AccountID == "" {
+			if token, err = e.newSession(ctx, tx, Session{Kind: SessionMember, MemberID: m.ID}, e.memberSessionTTL); err != nil {
+				return err
+			}
+		}
+		return e.audit(ctx, tx, m.GroupID, m.ID, "member.join_repeated", "member", m.ID)
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return m, token, nil
+}
+
+// join creates the member for a first submission.
+func (e *Engine) join(ctx context.Context, actor Actor, in JoinInput, keyHash string) (*Member, string, error) {
 	var m *Member
 	var token string
 	err := e.store.InTx(ctx, func(tx Tx) error {
@@ -206,9 +270,9 @@ func (e *Engine) Join(ctx context.Context, actor Actor, in JoinInput) (*Member, 
 		}
 		m = &Member{ID: NewID(now), GroupID: g.ID, AccountID: actor.AccountID, DisplayName: in.DisplayName,
 			Perspective: in.Perspective, Role: inv.Role, ResearchConsent: in.ResearchConsent,
-			ReasonsConsent: in.ReasonsConsent, AccessNeeds: in.AccessNeeds, CreatedAt: now}
+			ReasonsConsent: in.ReasonsConsent, AccessNeeds: in.AccessNeeds, CreatedAt: now, JoinKeyHash: keyHash}
 		if err := tx.CreateMember(ctx, m); err != nil {
-			if ErrorCode(err) == ECONFLICT {
+			if ErrorCode(err) == ECONFLICT && keyHash == "" {
 				return Errorf(ECONFLICT, "Your account is already a member of this group.")
 			}
 			return err

@@ -20,6 +20,7 @@ const (
 	MaxPasswordLen  = 256
 	MaxBulkRatings  = 500
 	MaxPerspectives = 20
+	MaxKeyLen       = 100 // idempotency and join keys
 )
 
 // validator collects every field failure of one input, so a person sees

@@ -24,18 +24,19 @@ type memberRow struct {
 	AccessNeeds     string     `bun:"access_needs"`
 	CreatedAt       time.Time  `bun:"created_at"`
 	ErasedAt        *time.Time `bun:"erased_at"`
+	JoinKeyHash     string     `bun:"join_key_hash,nullzero"`
 }
 
 func newMemberRow(m *engine.Member) *memberRow {
 	return &memberRow{ID: m.ID, GroupID: m.GroupID, AccountID: m.AccountID, DisplayName: m.DisplayName,
 		Perspective: m.Perspective, Role: m.Role, ResearchConsent: m.ResearchConsent, ReasonsConsent: m.ReasonsConsent,
-		AccessNeeds: m.AccessNeeds, CreatedAt: utc(m.CreatedAt), ErasedAt: utcPtr(m.ErasedAt)}
+		AccessNeeds: m.AccessNeeds, CreatedAt: utc(m.CreatedAt), ErasedAt: utcPtr(m.ErasedAt), JoinKeyHash: m.JoinKeyHash}
 }
 
 func (r *memberRow) member() *engine.Member {
 	return &engine.Member{ID: r.ID, GroupID: r.GroupID, AccountID: r.AccountID, DisplayName: r.DisplayName,
 		Perspective: r.Perspective, Role: r.Role, ResearchConsent: r.ResearchConsent, ReasonsConsent: r.ReasonsConsent,
-		AccessNeeds: r.AccessNeeds, CreatedAt: utc(r.CreatedAt), ErasedAt: utcPtr(r.ErasedAt)}
+		AccessNeeds: r.AccessNeeds, CreatedAt: utc(r.CreatedAt), ErasedAt: utcPtr(r.ErasedAt), JoinKeyHash: r.JoinKeyHash}
 }
 
 // roleAssignmentRow is a row of role_assignments.
@@ -64,6 +65,15 @@ func (s *Store) MemberByAccount(ctx context.Context, groupID, accountID string) 
 	var r memberRow
 	err := s.idb.NewSelect().Model(&r).ColumnExpr("m.*").Where("m.group_id = ?", groupID).Where("m.account_id = ?", accountID).Scan(ctx)
 	if err != nil {
+		return nil, MapError(err, "member")
+	}
+	return r.member(), nil
+}
+
+// MemberByJoinKey returns the member who joined with the join key's hash.
+func (s *Store) MemberByJoinKey(ctx context.Context, keyHash string) (*engine.Member, error) {
+	var r memberRow
+	if err := s.idb.NewSelect().Model(&r).ColumnExpr("m.*").Where("m.join_key_hash = ?", keyHash).Scan(ctx); err != nil {
 		return nil, MapError(err, "member")
 	}
 	return r.member(), nil

@@ -42,6 +42,8 @@ var conformanceCases = []struct {
 	{"GroupsForAccount", testGroupsForAccount},
 	{"RuleVersions", testRuleVersions},
 	{"Members", testMembers},
+	{"JoinKeys", testJoinKeys},
+	{"SpendSession", testSpendSession},
 	{"RoleAssignments", testRoleAssignments},
 	{"Invites", testInvites},
 	{"InviteTakenConcurrently", testInviteTakenConcurrently},
