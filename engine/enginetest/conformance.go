@@ -58,6 +58,8 @@ var conformanceCases = []struct {
 	{"Decisions", testDecisions},
 	{"Reflections", testReflections},
 	{"AuditEvents", testAuditEvents},
+	{"Concerns", testConcerns},
+	{"CheckIns", testCheckIns},
 	{"InTx", testInTx},
 	{"MissingReferences", testMissingReferences},
 	{"Ping", testPing},
