@@ -26,6 +26,7 @@ var useCases = map[string]string{
 	"RewriteProposals": "rewriteProposals",
 	"SubmitRating":     "submitRating", "SubmitRatings": "submitRatings", "MyRatings": "listMyRatings",
 	"RoundResults": "getRoundResults", "RoundAnalysis": "getRoundAnalysis",
+	"ConsensusReport": "getRoundReport", "MethodsReport": "getMethodsReport", "EasyReadSummary": "getRoundEasyRead", "MyPaths": "listMyPaths",
 	"RecordDecision": "recordDecision", "ListDecisions": "listDecisions",
 	"AddReflection": "addReflection", "ListReflections": "listReflections", "ListAudit": "listAudit",
 

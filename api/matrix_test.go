@@ -64,6 +64,10 @@ var allowed = func() map[string][]string {
 		"getRoundResults": {roleMember, roleObserver, roleEvaluator, roleFac},
 
 		"getRoundAnalysis":  {roleEvaluator, roleFac},
+		"getRoundReport":    {roleEvaluator, roleFac},
+		"getMethodsReport":  {roleEvaluator, roleFac},
+		"getRoundEasyRead":  {roleMember, roleObserver, roleEvaluator, roleFac},
+		"listMyPaths":       inGroup,
 		"listMyRatings":     inGroup,
 		"streamRoundEvents": inGroup,
 	}
@@ -273,6 +277,12 @@ var requests = map[string]func(f *matrixFixture, role string) request{
 		body, ct := polisExport(f.s.t, unique("Imported "))
 		return request{body: body, contentType: ct}
 	},
+	"getRoundEasyRead": func(f *matrixFixture, role string) request {
+		return request{params: map[string]string{"roundId": f.closedRound()}}
+	},
+	"getRoundReport":   func(f *matrixFixture, role string) request { return request{} },
+	"getMethodsReport": func(f *matrixFixture, role string) request { return request{} },
+	"listMyPaths":      func(f *matrixFixture, role string) request { return request{} },
 }
 
 // operation is one operation of the OpenAPI document.

@@ -21,6 +21,7 @@ func (a *API) registerOperations() {
 	a.registerReflections()
 	a.registerAudit()
 	a.registerAnalysis()
+	a.registerReports()
 	a.registerImport()
 }
 
