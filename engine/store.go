@@ -81,6 +81,11 @@ type Reader interface {
 	RatingEventByKey(ctx context.Context, memberID, key string) (*RatingEvent, error)
 	// RatingEvents lists every rating event of a group in order of creation.
 	RatingEvents(ctx context.Context, groupID string) ([]*RatingEvent, error)
+	// RatingEventsPage lists up to limit rating events of a group in the
+	// order of RatingEvents, after the event at (afterTime, afterID); a zero
+	// afterTime starts at the beginning. Exports read large groups page by
+	// page with it, so memory does not grow with the group.
+	RatingEventsPage(ctx context.Context, groupID string, afterTime time.Time, afterID string, limit int) ([]*RatingEvent, error)
 	// RoundVersion returns a value that changes whenever anything an
 	// analysis of the round reads has changed: its state, agenda, proposals,
 	// ratings, decisions and reflections, and the group's settings, members
