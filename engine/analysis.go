@@ -93,7 +93,11 @@ func (e *Engine) RoundAnalysis(ctx context.Context, actor Actor, roundID string)
 	if !a.can(rd.ID, PermViewFlags) && !a.can(rd.ID, PermExport) {
 		return nil, Errorf(EFORBIDDEN, "The full analysis is for facilitators and evaluators; members see the results of each proposal.")
 	}
-	return e.analyse(ctx, a.group, rd, !a.seesIdentities(rd.ID))
+	res, err := e.analyse(ctx, a.group, rd, !a.seesIdentities(rd.ID))
+	if err == nil && a.can(rd.ID, PermViewIdentities) && !a.seesIdentities(rd.ID) {
+		res = unlinkRaters(a.group, res)
+	}
+	return res, err
 }
 
 // summaries extracts what decisions and carry-forward need.

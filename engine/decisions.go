@@ -149,12 +149,16 @@ func (e *Engine) ListReflections(ctx context.Context, actor Actor, groupID strin
 
 // ListAudit lists a group's audit events for its facilitators.
 func (e *Engine) ListAudit(ctx context.Context, actor Actor, groupID string, page Page) ([]*AuditEvent, error) {
-	if _, err := e.authorize(ctx, e.store, actor, groupID, PermViewAudit); err != nil {
+	a, err := e.authorize(ctx, e.store, actor, groupID, PermViewAudit)
+	if err != nil {
 		return nil, err
 	}
 	evs, err := e.store.AuditEvents(ctx, groupID, page)
 	if err != nil {
 		return nil, err
+	}
+	if !a.seesIdentities("") {
+		redactAudit(evs)
 	}
 	// Who raised a concern or checked in is private (concerns.go).
 	return redactPrivateAudit(evs), nil

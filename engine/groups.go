@@ -128,6 +128,11 @@ func (e *Engine) UpdateGroup(ctx context.Context, actor Actor, groupID string, i
 					Fields: []FieldError{{Field: "settings.scale", Rule: "cannot change once ratings exist"}}}
 			}
 		}
+		if field := weakensAnonymity(g.Settings, in.Settings); field != "" {
+			if err := anonymityKept(ctx, tx, g.ID, field); err != nil {
+				return err
+			}
+		}
 		oldRule := g.Settings.ConsensusRule
 		in.Settings.ConsensusRule.Version = oldRule.Version
 		now := e.Now()

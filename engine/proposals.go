@@ -24,11 +24,14 @@ type ProposalView struct {
 	EasyRead string `json:"easy_read,omitempty"`
 	State    string `json:"state"`
 	// ModerationReason is shown to the author and to facilitators.
-	ModerationReason string        `json:"moderation_reason,omitempty"`
-	AuthorID         string        `json:"author_id,omitempty"`
-	AuthorName       string        `json:"author_name,omitempty"`
-	YouProposed      bool          `json:"you_proposed"`
-	Parents          []LineageLink `json:"parents,omitempty"`
+	ModerationReason string `json:"moderation_reason,omitempty"`
+	AuthorID         string `json:"author_id,omitempty"`
+	AuthorName       string `json:"author_name,omitempty"`
+	// AuthorLeft is set when the author's membership was erased: the
+	// proposal stays, credited to a former member.
+	AuthorLeft  bool          `json:"author_left,omitempty"`
+	YouProposed bool          `json:"you_proposed"`
+	Parents     []LineageLink `json:"parents,omitempty"`
 }
 
 // memberNames maps member ids to display names the actor may see.
@@ -65,6 +68,7 @@ func (e *Engine) proposalView(a *access, roundID string, p *Proposal, names map[
 			pv.AuthorID = Pseudonym(a.group, p.AuthorID)
 		} else {
 			pv.AuthorID, pv.AuthorName = p.AuthorID, names[p.AuthorID]
+			pv.AuthorLeft = pv.AuthorName == ""
 		}
 	}
 	return pv

@@ -150,6 +150,11 @@ type Writer interface {
 	// AppendRatingEvent stores the event and makes it the current rating of
 	// its (round, proposal, member).
 	AppendRatingEvent(ctx context.Context, ev *RatingEvent) error
+	// EraseMemberContent blanks what an erased member wrote that the
+	// record keeps (see Erasure) and marks the group's rounds changed for
+	// RoundVersion. It is the one change to rating events after they are
+	// written.
+	EraseMemberContent(ctx context.Context, er *Erasure) error
 
 	CreateDecision(ctx context.Context, d *Decision) error
 	CreateReflection(ctx context.Context, r *Reflection) error
