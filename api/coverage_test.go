@@ -29,6 +29,9 @@ var useCases = map[string]string{
 	"ConsensusReport": "getRoundReport", "MethodsReport": "getMethodsReport", "EasyReadSummary": "getRoundEasyRead", "MyPaths": "listMyPaths",
 	"RecordDecision": "recordDecision", "ListDecisions": "listDecisions",
 	"AddReflection": "addReflection", "ListReflections": "listReflections", "ListAudit": "listAudit",
+	"RaiseConcern": "raiseConcern", "ListConcerns": "listConcerns", "GetConcern": "getConcern",
+	"RecordConcernAction": "recordConcernAction", "SaveCheckIn": "saveCheckIn", "MyCheckIn": "getMyCheckIn",
+	"WithdrawCheckIn": "withdrawCheckIn", "RoundCheckIns": "getRoundCheckIns",
 
 	"Authenticate": "", // the authentication middleware
 	"Ready":        "", // GET /readyz

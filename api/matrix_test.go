@@ -63,6 +63,15 @@ var allowed = func() map[string][]string {
 		"listReflections": {roleMember, roleObserver, roleEvaluator, roleFac},
 		"getRoundResults": {roleMember, roleObserver, roleEvaluator, roleFac},
 
+		// Safeguarding: a concern is read by the group's safeguarding leads
+		// and the member who raised it (the fixture's is the member's);
+		// check-ins are their member's own, counted for facilitators.
+		"raiseConcern": inGroup, "listConcerns": inGroup,
+		"getConcern":          {roleMember, roleSafeguard},
+		"recordConcernAction": {roleSafeguard},
+		"saveCheckIn":         {roleMember}, "getMyCheckIn": {roleMember}, "withdrawCheckIn": {roleMember},
+		"getRoundCheckIns": facilitator,
+
 		"getRoundAnalysis":  {roleEvaluator, roleFac},
 		"getRoundReport":    {roleEvaluator, roleFac},
 		"getMethodsReport":  {roleEvaluator, roleFac},
@@ -273,6 +282,23 @@ var requests = map[string]func(f *matrixFixture, role string) request{
 	"getRoundResults":   func(f *matrixFixture, role string) request { return request{} },
 	"listMyRatings":     func(f *matrixFixture, role string) request { return request{} },
 	"streamRoundEvents": func(f *matrixFixture, role string) request { return request{streams: true} },
+	"raiseConcern": func(f *matrixFixture, role string) request {
+		return request{body: concernRequest{Text: "Something in the break worried me"}}
+	},
+	"listConcerns": func(f *matrixFixture, role string) request { return request{} },
+	"getConcern": func(f *matrixFixture, role string) request {
+		return request{params: map[string]string{"concernId": f.concern()}}
+	},
+	"recordConcernAction": func(f *matrixFixture, role string) request {
+		return request{params: map[string]string{"concernId": f.concern()},
+			body: concernActionRequest{Action: "Spoke with them", Status: engine.ConcernInProgress}}
+	},
+	"saveCheckIn": func(f *matrixFixture, role string) request {
+		return request{body: checkInRequest{Zone: engine.CheckInStretch}}
+	},
+	"getMyCheckIn":     func(f *matrixFixture, role string) request { f.checkIn(role); return request{} },
+	"withdrawCheckIn":  func(f *matrixFixture, role string) request { f.checkIn(role); return request{} },
+	"getRoundCheckIns": func(f *matrixFixture, role string) request { return request{} },
 	"importPolis": func(f *matrixFixture, role string) request {
 		body, ct := polisExport(f.s.t, unique("Imported "))
 		return request{body: body, contentType: ct}

@@ -19,6 +19,8 @@ func (a *API) registerOperations() {
 	a.registerRatings()
 	a.registerDecisions()
 	a.registerReflections()
+	a.registerConcerns()
+	a.registerCheckIns()
 	a.registerAudit()
 	a.registerAnalysis()
 	a.registerReports()
