@@ -34,6 +34,9 @@ type Engine struct {
 
 	analysisMu    sync.Mutex
 	analysisCache map[analysisKey]*analysisEntry
+
+	// ratingCache holds what rating submissions check, per round.
+	ratingCache ratingCache
 }
 
 // New returns an Engine over cfg.Store.

@@ -82,38 +82,105 @@ func (in *RatingInput) bodyHash(memberID string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// RatingWrite is a rating event for WriteRating to append, with what must
+// still hold when it is written. The engine decides on state read at the
+// round's revision Revision; the store writes only if the round is still
+// at it, so no change between the engine's checks and the write goes
+// unnoticed, and it evaluates the two conditions that depend on the
+// member's current rating at the moment of writing.
+type RatingWrite struct {
+	// Event is the new event. The store sets nothing in it; the event's
+	// previous event is the Current of the result.
+	Event *RatingEvent
+	// Audit is the audit event stored with it.
+	Audit *AuditEvent
+	// Revision is the round's RoundRevision read before everything the
+	// engine checked.
+	Revision int64
+	// RequireCurrent writes only when the member already has a current
+	// rating of the proposal in the round.
+	RequireCurrent bool
+	// SkipSame writes nothing when the current rating has the event's
+	// Pass, Value and Reason.
+	SkipSame bool
+}
+
+// RatingWritten is what WriteRating found and did. At most one reason for
+// not writing holds; which one the engine works out from the fields.
+type RatingWritten struct {
+	// Written is true when the event was appended and made current.
+	Written bool
+	// Stale is true when the round is gone or no longer at Revision.
+	Stale bool
+	// Current is the member's current rating before the write, if any.
+	Current *RatingEvent
+	// Keyed is the member's event that already carries the idempotency
+	// key, if any; then nothing was written.
+	Keyed *RatingEvent
+}
+
+// ratingWriter is the Store, or a transaction, writing ratings.
+type ratingWriter interface {
+	WriteRating(ctx context.Context, w *RatingWrite) (*RatingWritten, error)
+	RatingEventByKey(ctx context.Context, memberID, key string) (*RatingEvent, error)
+}
+
+// maxRatingAttempts bounds how often a submission is checked again after
+// the round changed under it (a facilitator's change, a member joining).
+const maxRatingAttempts = 4
+
+// errStale marks a write refused because the round changed since its
+// checks; it never leaves the engine (see stillStale).
+var errStale = &Error{Code: ECONFLICT, Message: "the round changed since the rating was checked"}
+
+// stillStale is the error for a submission whose round kept changing
+// under it for maxRatingAttempts tries.
+func stillStale(prefix string) error {
+	return &Error{Code: ECONFLICT, Message: "The round changed while this rating was being saved. Please try again.",
+		Fields: []FieldError{{Field: prefix + "round_id", Rule: "changed during the submission; submit again"}}}
+}
+
 // SubmitRating stores a member's rating as a new event and makes it
 // current. Once it returns without error the rating is committed.
+//
+// Its checks read through the rating cache and its write is one atomic
+// store call that also confirms the round has not changed since (see
+// ratingCache), so a busy round costs the database one statement per
+// rating on PostgreSQL.
 func (e *Engine) SubmitRating(ctx context.Context, actor Actor, in RatingInput) (*RatingResult, error) {
 	var v validator
 	in.validate(&v, "")
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	prep, err := e.prepareRating(ctx, actor, &in, "")
-	if err != nil {
-		return nil, err
-	}
-	var res *RatingResult
-	err = e.store.InTx(ctx, func(tx Tx) error {
-		var err error
-		res, err = e.commitRating(ctx, tx, prep)
-		return err
-	})
-	if err != nil {
-		// Two retries of one submission can race past the key lookup; the
-		// loser's insert hits the unique key and is answered as a replay.
-		if ErrorCode(err) == ECONFLICT && in.IdempotencyKey != "" {
-			if r, ok := e.replay(ctx, prep); ok {
-				return r, nil
-			}
+	for attempt := 1; ; attempt++ {
+		prep, err := e.prepareCached(ctx, actor, &in, "")
+		if err != nil {
+			return nil, err
 		}
-		return nil, err
+		res, err := e.writeRating(ctx, e.store, prep)
+		if err == errStale {
+			e.ratingCache.drop(prep.entry)
+			if attempt < maxRatingAttempts {
+				continue
+			}
+			return nil, stillStale("")
+		}
+		if err != nil {
+			// Two retries of one submission can race past the key lookup; the
+			// loser's insert hits the unique key and is answered as a replay.
+			if ErrorCode(err) == ECONFLICT && in.IdempotencyKey != "" {
+				if r, ok := e.replay(ctx, prep); ok {
+					return r, nil
+				}
+			}
+			return nil, err
+		}
+		if !res.Replayed {
+			e.events.Publish(ctx, RoundEvent{GroupID: prep.groupID, RoundID: in.RoundID, Kind: EventRating})
+		}
+		return res, nil
 	}
-	if !res.Replayed {
-		e.events.Publish(ctx, RoundEvent{GroupID: prep.groupID, RoundID: in.RoundID, Kind: EventRating})
-	}
-	return res, nil
 }
 
 // SubmitRatings stores many ratings in one transaction, for ratings
@@ -129,40 +196,55 @@ func (e *Engine) SubmitRatings(ctx context.Context, actor Actor, ins []RatingInp
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	preps := make([]*preparedRating, len(ins))
-	for i := range ins {
-		var err error
-		if preps[i], err = e.prepareRating(ctx, actor, &ins[i], fmt.Sprintf("ratings[%d].", i)); err != nil {
+	for attempt := 1; ; attempt++ {
+		preps := make([]*preparedRating, len(ins))
+		for i := range ins {
+			var err error
+			if preps[i], err = e.prepareCached(ctx, actor, &ins[i], fmt.Sprintf("ratings[%d].", i)); err != nil {
+				return nil, err
+			}
+		}
+		out := make([]*RatingResult, len(ins))
+		rounds := map[string]string{}
+		var stale *preparedRating
+		err := e.store.InTx(ctx, func(tx Tx) error {
+			for i, prep := range preps {
+				res, err := e.writeRating(ctx, tx, prep)
+				if err == errStale {
+					stale = prep
+				}
+				if err != nil {
+					return err
+				}
+				out[i] = res
+				if !res.Replayed {
+					rounds[prep.in.RoundID] = prep.groupID
+				}
+			}
+			return nil
+		})
+		if err == errStale {
+			e.ratingCache.drop(stale.entry)
+			if attempt < maxRatingAttempts {
+				continue
+			}
+			return nil, stillStale(stale.prefix)
+		}
+		if err != nil {
 			return nil, err
 		}
-	}
-	out := make([]*RatingResult, len(ins))
-	rounds := map[string]string{}
-	err := e.store.InTx(ctx, func(tx Tx) error {
-		for i, prep := range preps {
-			res, err := e.commitRating(ctx, tx, prep)
-			if err != nil {
-				return err
-			}
-			out[i] = res
-			rounds[prep.in.RoundID] = prep.groupID
+		for roundID, groupID := range rounds {
+			e.events.Publish(ctx, RoundEvent{GroupID: groupID, RoundID: roundID, Kind: EventRating})
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		return out, nil
 	}
-	for roundID, groupID := range rounds {
-		e.events.Publish(ctx, RoundEvent{GroupID: groupID, RoundID: roundID, Kind: EventRating})
-	}
-	return out, nil
 }
 
 // preparedRating is a submission that passed every check that reads: who
-// may rate, for whom, on which scale and agenda. Only what can change in
-// between (the round's state, the current rating) is checked again in the
-// write transaction, which keeps that transaction short — on SQLite it
-// holds the database's one write lock.
+// may rate, for whom, on which scale and agenda, and whether the round
+// takes ratings. The write confirms the round is still at the revision
+// those checks saw; only what depends on the member's current rating is
+// decided at the write.
 type preparedRating struct {
 	in       *RatingInput
 	prefix   string
@@ -170,6 +252,11 @@ type preparedRating struct {
 	actorID  string
 	targetID string
 	body     string
+	// entry is the rating cache entry the checks read, at its revision.
+	entry *roundEntry
+	// closed is set when the round does not take ratings: a retry of an
+	// earlier submission still gets its answer, anything else a conflict.
+	closed bool
 }
 
 func (e *Engine) replay(ctx context.Context, p *preparedRating) (*RatingResult, bool) {
@@ -180,10 +267,27 @@ func (e *Engine) replay(ctx context.Context, p *preparedRating) (*RatingResult, 
 	return &RatingResult{Event: ev, Replayed: true, Changed: ev.PreviousEventID != ""}, true
 }
 
-// prepareRating checks a submission against committed state. Field names
-// in errors carry prefix (for bulk submissions).
-func (e *Engine) prepareRating(ctx context.Context, actor Actor, in *RatingInput, prefix string) (*preparedRating, error) {
-	rd, a, err := e.roundAccess(ctx, e.store, actor, in.RoundID)
+// prepareCached checks a submission through the rating cache of its round.
+func (e *Engine) prepareCached(ctx context.Context, actor Actor, in *RatingInput, prefix string) (*preparedRating, error) {
+	if actor.Anonymous() {
+		return e.prepareRating(ctx, e.store, actor, in, prefix) // refused before any read
+	}
+	en, err := e.ratingCache.entry(ctx, e.store, in.RoundID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := e.prepareRating(ctx, cachedReader{Reader: e.store, en: en}, actor, in, prefix)
+	if err != nil {
+		return nil, err
+	}
+	p.entry = en
+	return p, nil
+}
+
+// prepareRating checks a submission against state read through r. Field
+// names in errors carry prefix (for bulk submissions).
+func (e *Engine) prepareRating(ctx context.Context, r Reader, actor Actor, in *RatingInput, prefix string) (*preparedRating, error) {
+	rd, a, err := e.roundAccess(ctx, r, actor, in.RoundID)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +306,7 @@ func (e *Engine) prepareRating(ctx context.Context, actor Actor, in *RatingInput
 		if in.MemberID == "" {
 			return nil, invalid(prefix+"member_id", "is required when a facilitator enters a rating")
 		}
-		target, err = e.store.MemberByID(ctx, in.MemberID)
+		target, err = r.MemberByID(ctx, in.MemberID)
 		if err != nil || target.GroupID != rd.GroupID || target.ErasedAt != nil {
 			return nil, invalid(prefix+"member_id", "must be a member of this group")
 		}
@@ -214,7 +318,7 @@ func (e *Engine) prepareRating(ctx context.Context, actor Actor, in *RatingInput
 	if in.Value != nil && !slices.Contains(ScaleValues(a.group.Settings.Scale), *in.Value) {
 		return nil, invalid(prefix+"value", "must be one of %v on this group's %s scale, or pass", ScaleValues(a.group.Settings.Scale), a.group.Settings.Scale)
 	}
-	p, err := e.store.ProposalByID(ctx, in.ProposalID)
+	p, err := r.ProposalByID(ctx, in.ProposalID)
 	if err != nil || p.GroupID != rd.GroupID {
 		return nil, invalid(prefix+"proposal_id", "must be a proposal on this round's agenda")
 	}
@@ -222,64 +326,82 @@ func (e *Engine) prepareRating(ctx context.Context, actor Actor, in *RatingInput
 		return nil, &Error{Code: ECONFLICT, Message: "This proposal can no longer be rated.",
 			Fields: []FieldError{{Field: prefix + "proposal_id", Rule: "must be a visible proposal (not hidden or superseded)"}}}
 	}
-	if _, err := e.store.AgendaItem(ctx, rd.ID, p.ID); ErrorCode(err) == ENOTFOUND {
+	if _, err := r.AgendaItem(ctx, rd.ID, p.ID); ErrorCode(err) == ENOTFOUND {
 		return nil, invalid(prefix+"proposal_id", "must be a proposal on this round's agenda")
 	} else if err != nil {
 		return nil, err
 	}
 	return &preparedRating{in: in, prefix: prefix, groupID: rd.GroupID, actorID: a.member.ID, targetID: target.ID,
-		body: in.bodyHash(target.ID)}, nil
+		body: in.bodyHash(target.ID), closed: !rd.acceptsRatings()}, nil
 }
 
-// commitRating stores a prepared rating inside tx.
-func (e *Engine) commitRating(ctx context.Context, tx Tx, p *preparedRating) (*RatingResult, error) {
+// writeRating stores a prepared rating through w, the store or a
+// transaction. It returns errStale when the round changed since the
+// checks; the caller checks again.
+func (e *Engine) writeRating(ctx context.Context, w ratingWriter, p *preparedRating) (*RatingResult, error) {
 	in, prefix := p.in, p.prefix
-	if in.IdempotencyKey != "" {
-		prev, err := tx.RatingEventByKey(ctx, p.targetID, in.IdempotencyKey)
-		switch {
-		case err == nil && prev.BodyHash == p.body:
-			return &RatingResult{Event: prev, Replayed: true, Changed: prev.PreviousEventID != ""}, nil
-		case err == nil:
-			return nil, &Error{Code: ECONFLICT, Message: "This idempotency key was already used for a different rating.",
-				Fields: []FieldError{{Field: prefix + "idempotency_key", Rule: "must not be reused with a different body"}}}
-		case ErrorCode(err) != ENOTFOUND:
-			return nil, err
+	if p.closed {
+		// Nothing is written to a round that does not take ratings, but a
+		// retry of a submission made while it did is answered as before.
+		if in.IdempotencyKey != "" {
+			prev, err := w.RatingEventByKey(ctx, p.targetID, in.IdempotencyKey)
+			if err == nil {
+				return keyedResult(prev, p)
+			} else if ErrorCode(err) != ENOTFOUND {
+				return nil, err
+			}
 		}
-	}
-	rd, err := tx.RoundByID(ctx, in.RoundID)
-	if err != nil {
-		return nil, err
-	}
-	if !rd.acceptsRatings() {
 		return nil, &Error{Code: ECONFLICT, Message: "This round is not open for rating.",
 			Fields: []FieldError{{Field: prefix + "round_id", Rule: "must be a round that is open for rating"}}}
 	}
-	cur, err := tx.CurrentRating(ctx, rd.ID, in.ProposalID, p.targetID)
-	if ErrorCode(err) == ENOTFOUND {
-		cur = nil
-	} else if err != nil {
-		return nil, err
-	}
-	if cur == nil && in.ChangeCategory != "" {
-		return nil, invalid(prefix+"change_category", "applies only when changing an earlier rating")
-	}
-	if cur != nil && cur.Pass == in.Pass && sameValue(cur.Value, in.Value) && cur.Reason == in.Reason && in.IdempotencyKey == "" {
-		return &RatingResult{Event: cur, Replayed: true}, nil
-	}
 	now := e.Now()
-	ev := &RatingEvent{ID: NewID(now), GroupID: rd.GroupID, RoundID: rd.ID, ProposalID: in.ProposalID, MemberID: p.targetID,
+	ev := &RatingEvent{ID: NewID(now), GroupID: p.groupID, RoundID: in.RoundID, ProposalID: in.ProposalID, MemberID: p.targetID,
 		Value: in.Value, Pass: in.Pass, Reason: in.Reason, Mode: in.Mode, ChangeCategory: in.ChangeCategory,
 		EnteredBy: p.actorID, IdempotencyKey: in.IdempotencyKey, BodyHash: p.body, CreatedAt: now}
-	if cur != nil {
-		ev.PreviousEventID = cur.ID
+	var revision int64
+	if p.entry != nil {
+		revision = p.entry.revision
 	}
-	if err := tx.AppendRatingEvent(ctx, ev); err != nil {
+	res, err := w.WriteRating(ctx, &RatingWrite{
+		Event: ev,
+		Audit: &AuditEvent{ID: NewID(now), GroupID: p.groupID, ActorID: p.actorID, Action: "rating.submitted",
+			SubjectType: "rating_event", SubjectID: ev.ID, CreatedAt: now},
+		Revision:       revision,
+		RequireCurrent: in.ChangeCategory != "",
+		SkipSame:       in.IdempotencyKey == "",
+	})
+	if err != nil {
 		return nil, err
 	}
-	if err := e.audit(ctx, tx, rd.GroupID, p.actorID, "rating.submitted", "rating_event", ev.ID); err != nil {
-		return nil, err
+	cur := res.Current
+	switch {
+	case res.Stale:
+		return nil, errStale
+	case res.Keyed != nil:
+		return keyedResult(res.Keyed, p)
+	case res.Written:
+		if cur != nil {
+			ev.PreviousEventID = cur.ID
+		}
+		return &RatingResult{Event: ev, Changed: cur != nil}, nil
+	case in.ChangeCategory != "" && cur == nil:
+		return nil, invalid(prefix+"change_category", "applies only when changing an earlier rating")
+	case in.IdempotencyKey == "" && cur != nil && cur.Pass == in.Pass && sameValue(cur.Value, in.Value) && cur.Reason == in.Reason:
+		return &RatingResult{Event: cur, Replayed: true}, nil
 	}
-	return &RatingResult{Event: ev, Changed: cur != nil}, nil
+	// Not written for none of the reasons above: a concurrent submission
+	// took the idempotency key (or, vanishingly rarely, the event id).
+	return nil, &Error{Code: ECONFLICT, Message: "rating already exists"}
+}
+
+// keyedResult answers a submission whose idempotency key the member used
+// before: a replay for the same body, a conflict for another.
+func keyedResult(prev *RatingEvent, p *preparedRating) (*RatingResult, error) {
+	if prev.BodyHash == p.body {
+		return &RatingResult{Event: prev, Replayed: true, Changed: prev.PreviousEventID != ""}, nil
+	}
+	return nil, &Error{Code: ECONFLICT, Message: "This idempotency key was already used for a different rating.",
+		Fields: []FieldError{{Field: p.prefix + "idempotency_key", Rule: "must not be reused with a different body"}}}
 }
 
 func sameValue(a, b *int) bool {

@@ -24,6 +24,10 @@ type Store interface {
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
+	// WriteRating appends a rating event atomically on its own, as
+	// Writer.WriteRating does inside a transaction (on PostgreSQL in a
+	// single statement).
+	WriteRating(ctx context.Context, w *RatingWrite) (*RatingWritten, error)
 }
 
 // Tx is a transaction: every read and write of the Store.
@@ -91,6 +95,11 @@ type Reader interface {
 	// ratings, decisions and reflections, and the group's settings, members
 	// and roles.
 	RoundVersion(ctx context.Context, roundID string) (string, error)
+	// RoundRevision returns the round's change counter, which every change
+	// to the round, its agenda and proposals, and the group's settings,
+	// members and roles increments in the same transaction — everything
+	// that decides who may rate what — and ratings never do.
+	RoundRevision(ctx context.Context, roundID string) (int64, error)
 
 	Decisions(ctx context.Context, groupID string) ([]*Decision, error)
 	Reflections(ctx context.Context, groupID string) ([]*Reflection, error)
@@ -150,6 +159,11 @@ type Writer interface {
 	// AppendRatingEvent stores the event and makes it the current rating of
 	// its (round, proposal, member).
 	AppendRatingEvent(ctx context.Context, ev *RatingEvent) error
+	// WriteRating appends w.Event with w.Audit and makes it current, only
+	// while the round is at w.Revision, the member has not used the
+	// event's idempotency key, and w's conditions on the current rating
+	// hold; the result says what it found (see RatingWrite).
+	WriteRating(ctx context.Context, w *RatingWrite) (*RatingWritten, error)
 	// EraseMemberContent blanks what an erased member wrote that the
 	// record keeps (see Erasure) and marks the group's rounds changed for
 	// RoundVersion. It is the one change to rating events after they are
