@@ -33,6 +33,8 @@ var useCases = map[string]string{
 	"RecordConcernAction": "recordConcernAction", "SaveCheckIn": "saveCheckIn", "MyCheckIn": "getMyCheckIn",
 	"WithdrawCheckIn": "withdrawCheckIn", "RoundCheckIns": "getRoundCheckIns",
 
+	"MyData": "getMyData", "EraseMember": "eraseMember",
+
 	"Authenticate": "", // the authentication middleware
 	"Ready":        "", // GET /readyz
 	"LocalActor":   "", // the command line acts as a local account

@@ -79,6 +79,8 @@ var allowed = func() map[string][]string {
 		"listMyPaths":       inGroup,
 		"listMyRatings":     inGroup,
 		"streamRoundEvents": inGroup,
+		"getMyData":         inGroup,     // one's own data, in any role
+		"eraseMember":       facilitator, // members erase only themselves (privacy_test.go)
 	}
 }()
 
@@ -282,6 +284,13 @@ var requests = map[string]func(f *matrixFixture, role string) request{
 	"getRoundResults":   func(f *matrixFixture, role string) request { return request{} },
 	"listMyRatings":     func(f *matrixFixture, role string) request { return request{} },
 	"streamRoundEvents": func(f *matrixFixture, role string) request { return request{streams: true} },
+	"getMyData":         func(f *matrixFixture, role string) request { return request{} },
+	"eraseMember": func(f *matrixFixture, role string) request {
+		var m struct{ ID string }
+		f.s.ok(call{method: http.MethodPost, path: "/groups/" + f.groupA + "/members", token: f.tokens[roleFac],
+			body: addMemberRequest{DisplayName: unique("To erase ")}}, http.StatusCreated, &m)
+		return request{params: map[string]string{"memberId": m.ID}}
+	},
 	"raiseConcern": func(f *matrixFixture, role string) request {
 		return request{body: concernRequest{Text: "Something in the break worried me"}}
 	},

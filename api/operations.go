@@ -13,6 +13,8 @@ func (a *API) registerOperations() {
 	a.registerGroups()
 	a.registerInvites()
 	a.registerMembers()
+	a.registerMyData()
+	a.registerErase()
 	a.registerRounds()
 	a.registerEvents()
 	a.registerProposals()
