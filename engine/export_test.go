@@ -121,6 +121,7 @@ func newRecomputer(t *testing.T, fs exporttest.Files) *recomputer {
 }
 
 func atoi(t *testing.T, s string) int {
+	t.Helper()
 	n, err := strconv.Atoi(s)
 	if err != nil {
 		t.Fatalf("%q is not an integer", s)
@@ -222,6 +223,7 @@ func (rc *recomputer) verdict(c cell, rule analysis.ConsensusRule) string {
 }
 
 func num(t *testing.T, s string) float64 {
+	t.Helper()
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		t.Fatalf("%q is not a number", s)
