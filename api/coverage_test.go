@@ -33,6 +33,8 @@ var useCases = map[string]string{
 	"RecordConcernAction": "recordConcernAction", "SaveCheckIn": "saveCheckIn", "MyCheckIn": "getMyCheckIn",
 	"WithdrawCheckIn": "withdrawCheckIn", "RoundCheckIns": "getRoundCheckIns",
 
+	"CreateSignInLink": "createSignInLink", "PreviewSignInLink": "previewSignInLink", "UseSignInLink": "useSignInLink",
+
 	"MyData": "getMyData", "EraseMember": "eraseMember",
 
 	"Authenticate": "", // the authentication middleware

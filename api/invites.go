@@ -43,6 +43,7 @@ type joinRequest struct {
 	ResearchConsent bool   `json:"research_consent,omitempty" doc:"Your ratings may appear, pseudonymised, in research exports."`
 	ReasonsConsent  bool   `json:"reasons_consent,omitempty" doc:"Your reasons may appear in research exports."`
 	AccessNeeds     string `json:"access_needs,omitempty" maxLength:"2000" doc:"Optional: anything that helps you take part, e.g. 'large text'."`
+	IdempotencyKey  string `json:"idempotency_key,omitempty" maxLength:"100" doc:"Makes a retried join find the member the first attempt made (within an hour), with a new session, instead of making a second member."`
 }
 
 // joinBody answers a join with the new member and, for people without an
@@ -91,7 +92,7 @@ func (a *API) registerInvites() {
 		func(ctx context.Context, in *struct{ Body joinRequest }) (*out[joinBody], error) {
 			b := in.Body
 			m, token, err := a.eng.Join(ctx, actorFrom(ctx), engine.JoinInput{Token: b.Token, DisplayName: b.DisplayName,
-				Perspective: b.Perspective, ResearchConsent: b.ResearchConsent, ReasonsConsent: b.ReasonsConsent, AccessNeeds: b.AccessNeeds})
+				Perspective: b.Perspective, ResearchConsent: b.ResearchConsent, ReasonsConsent: b.ReasonsConsent, AccessNeeds: b.AccessNeeds, JoinKey: b.IdempotencyKey})
 			return bodyOf(joinBody{Member: m, Token: token}, err)
 		})
 }

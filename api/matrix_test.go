@@ -53,7 +53,8 @@ var allowed = func() map[string][]string {
 
 		"updateGroup": facilitator, "createInvite": facilitator, "listInvites": facilitator, "revokeInvite": facilitator,
 		"addMemberInRoom": facilitator, "updateMember": facilitator, "assignRole": facilitator,
-		"revokeMemberSessions": facilitator, "createRound": facilitator, "transitionRound": facilitator,
+		"revokeMemberSessions": facilitator, "createSignInLink": facilitator,
+		"previewSignInLink": everyone, "useSignInLink": everyone, "createRound": facilitator, "transitionRound": facilitator,
 		"revisitProposal": facilitator, "moderateProposal": facilitator, "rewriteProposals": facilitator,
 		"submitRatings": facilitator, "recordDecision": facilitator, "listAudit": facilitator,
 
@@ -248,6 +249,13 @@ var requests = map[string]func(f *matrixFixture, role string) request{
 		return request{body: roleRequest{Role: engine.RoleMember}}
 	},
 	"revokeMemberSessions": func(f *matrixFixture, role string) request { return request{} },
+	"createSignInLink":     func(f *matrixFixture, role string) request { return request{} },
+	"previewSignInLink": func(f *matrixFixture, role string) request {
+		return request{body: signInLinkRequest{Token: f.signInLink()}}
+	},
+	"useSignInLink": func(f *matrixFixture, role string) request {
+		return request{body: signInLinkRequest{Token: f.signInLink()}}
+	},
 	"createRound":          func(f *matrixFixture, role string) request { return request{body: roundRequest{Prompt: "Next"}} },
 	"listRounds":           func(f *matrixFixture, role string) request { return request{} },
 	"getRound":             func(f *matrixFixture, role string) request { return request{} },

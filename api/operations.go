@@ -13,6 +13,7 @@ func (a *API) registerOperations() {
 	a.registerGroups()
 	a.registerInvites()
 	a.registerMembers()
+	a.registerSignInLinks()
 	a.registerMyData()
 	a.registerErase()
 	a.registerRounds()

@@ -32,6 +32,8 @@ var limitedRoutes = []struct{ method, path string }{
 	{http.MethodPost, pathLogIn},
 	{http.MethodPost, pathJoin},
 	{http.MethodPost, pathPreviewInvite},
+	{http.MethodPost, pathUseSignInLink},
+	{http.MethodPost, "/sign-in-links/preview"},
 }
 
 // mountRateLimits puts a limiter in front of each limited route. fiber

@@ -109,6 +109,9 @@ func (e *Engine) RevokeInvite(ctx context.Context, actor Actor, inviteID string)
 // InvitePreview is what a person sees before joining: enough to decide,
 // nothing about other members.
 type InvitePreview struct {
+	// GroupID lets a device already signed in to the group say so
+	// instead of joining a second time.
+	GroupID      string   `json:"group_id"`
 	GroupName    string   `json:"group_name"`
 	Description  string   `json:"description,omitempty"`
 	GroundRules  string   `json:"ground_rules,omitempty"`
@@ -151,7 +154,7 @@ func (e *Engine) PreviewInvite(ctx context.Context, token string) (*InvitePrevie
 	if err != nil {
 		return nil, err
 	}
-	return &InvitePreview{GroupName: g.Name, Description: g.Description, GroundRules: g.Settings.GroundRules,
+	return &InvitePreview{GroupID: g.ID, GroupName: g.Name, Description: g.Description, GroundRules: g.Settings.GroundRules,
 		Perspectives: g.Settings.Perspectives, Perspective: inv.Perspective, Role: inv.Role,
 		Anonymous: g.Settings.Anonymous, FacilitatorsSeeIdentities: g.Settings.FacilitatorsSeeIdentities}, nil
 }
@@ -301,6 +304,10 @@ type MemberView struct {
 	Consents    *Consents  `json:"consents,omitempty"`
 	CreatedAt   *time.Time `json:"created_at,omitempty"`
 	Erased      bool       `json:"erased,omitempty"`
+	// ByInvite, shown to facilitators, says the member joined by invite
+	// link rather than with an account, so a sign-in link can help them
+	// onto a new device.
+	ByInvite bool `json:"by_invite,omitempty"`
 }
 
 // Consents are a member's research consents, shown to facilitators.
@@ -330,6 +337,7 @@ func (e *Engine) ListMembers(ctx context.Context, actor Actor, groupID string) (
 			created := m.CreatedAt
 			mv.CreatedAt = &created
 			mv.Consents = &Consents{Research: m.ResearchConsent, Reasons: m.ReasonsConsent}
+			mv.ByInvite = m.AccountID == ""
 		case role == RoleEvaluator:
 			mv.ID, mv.DisplayName = Pseudonym(a.group, m.ID), ""
 		}

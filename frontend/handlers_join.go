@@ -32,6 +32,10 @@ type joinPage struct {
 	Perspectives []option
 	Back         string
 	SignedIn     bool
+	// Already is the member this device is signed in as, when they are in
+	// the invite's group: they need not join again (someone else sharing
+	// the device still may).
+	Already *engine.Member
 }
 
 type hiddenField struct{ Name, Value string }
@@ -54,10 +58,16 @@ func (f *Frontend) joinCode(c *fiber.Ctx) error {
 	if i := strings.LastIndex(code, "/join/"); i >= 0 {
 		code = code[i+len("/join/"):]
 	}
+	if i := strings.LastIndex(code, "/signin/"); i >= 0 {
+		code = code[i+len("/signin/"):]
+	}
 	code = strings.Trim(strings.Join(strings.Fields(code), ""), "/")
 	if code == "" || strings.ContainsAny(code, "/?#% ") {
 		return f.render(c, fiber.StatusUnprocessableEntity, "join-code", &page{Title: f.title(c, "join.code.title"),
 			Errors: formErrors{f.localError(c, "code", "join.code.error")}, Form: fv})
+	}
+	if engine.IsSignInLink(code) {
+		return c.Redirect("/signin/"+code, fiber.StatusSeeOther)
 	}
 	return c.Redirect("/join/"+code, fiber.StatusSeeOther)
 }
@@ -81,7 +91,13 @@ func (f *Frontend) joinWelcome(c *fiber.Ctx) error {
 	if pv == nil {
 		return err
 	}
-	jp := &joinPage{Token: token, Preview: pv, Step: c.Query("step"), SignedIn: actorOf(c).AccountID != ""}
+	actor := actorOf(c)
+	jp := &joinPage{Token: token, Preview: pv, Step: c.Query("step"), SignedIn: actor.AccountID != ""}
+	if actor.MemberID != "" {
+		if me, err := f.eng.WhoAmI(c.UserContext(), actor); err == nil && me.Member != nil && me.Member.GroupID == pv.GroupID {
+			jp.Already = me.Member
+		}
+	}
 	if jp.Step == joinStepName {
 		jp.Back = "/join/" + token
 		return f.renderJoinStep(c, fiber.StatusOK, jp, formValues{}, nil)
@@ -140,7 +156,7 @@ func joinSteps(pv *engine.InvitePreview) []string {
 func (f *Frontend) join(c *fiber.Ctx, jp *joinPage, fv formValues) error {
 	in := engine.JoinInput{Token: jp.Token, DisplayName: fv.Get("display_name"), Perspective: fv.Get("perspective"),
 		ResearchConsent: fv.Get("research_consent") == "yes", ReasonsConsent: fv.Get("reasons_consent") == "yes",
-		AccessNeeds: fv.Get("access_needs")}
+		AccessNeeds: fv.Get("access_needs"), JoinKey: fv.Get("join_key")}
 	m, token, err := f.eng.Join(c.UserContext(), actorOf(c), in)
 	if err != nil {
 		if !isFormError(err) {
@@ -186,6 +202,13 @@ func (f *Frontend) renderJoinStep(c *fiber.Ctx, status int, jp *joinPage, fv for
 			jp.Carry = append(jp.Carry, hiddenField{name, fv.Get(name)})
 		}
 	}
+	// The join key travels with the answers, so the final form sent twice
+	// joins once (engine.JoinInput.JoinKey).
+	key := fv.Get("join_key")
+	if key == "" || len(key) > engine.MaxKeyLen {
+		key, _ = engine.NewToken("")
+	}
+	jp.Carry = append(jp.Carry, hiddenField{"join_key", key})
 	steps := joinSteps(jp.Preview)
 	for i, s := range steps {
 		if s == jp.Step && i > 0 {

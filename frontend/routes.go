@@ -28,6 +28,9 @@ func (f *Frontend) Register(app *fiber.App) {
 	post("/join", f.joinCode)
 	get("/join/:token", f.joinWelcome)
 	post("/join/:token", f.joinStep)
+	// A member's other device, by sign-in link (engine.CreateSignInLink).
+	get("/signin/:token", f.signInForm)
+	post("/signin/:token", f.signIn)
 
 	// Groups.
 	get("/groups", f.groupList)
@@ -41,6 +44,7 @@ func (f *Frontend) Register(app *fiber.App) {
 	post("/groups/:gid/members/new", f.memberAdd)
 	get("/groups/:gid/members/:mid/role", f.memberRoleForm)
 	post("/groups/:gid/members/:mid/role", f.memberRoleSave)
+	post("/groups/:gid/members/:mid/sign-in-link", f.memberSignInLink)
 	get("/groups/:gid/invites", f.inviteList)
 	get("/groups/:gid/invites/new", f.inviteNewForm)
 	post("/groups/:gid/invites/new", f.inviteCreate)
@@ -52,6 +56,7 @@ func (f *Frontend) Register(app *fiber.App) {
 	get("/groups/:gid/me", f.meForm)
 	post("/groups/:gid/me", f.meSave)
 	post("/groups/:gid/me/sign-out-everywhere", f.meSignOutEverywhere)
+	post("/groups/:gid/me/sign-in-link", f.meSignInLink)
 	get("/groups/:gid/evaluation", f.evaluation)
 	get("/groups/:gid/safeguarding", f.safeguarding)
 
