@@ -90,4 +90,13 @@ func (f *Frontend) Register(app *fiber.App) {
 	get("/rounds/:rid/dashboard", f.dashboard)
 	get("/rounds/:rid/projector", f.projector)
 	get("/rounds/:rid/events", f.events)
+
+	// A member's own data and erasure (SPEC C11); facilitators erase on a
+	// member's behalf.
+	get("/groups/:gid/me/data", f.myData)
+	get("/groups/:gid/me/data.json", f.myDataJSON)
+	get("/groups/:gid/me/erase", f.eraseMeForm)
+	post("/groups/:gid/me/erase", f.eraseMe)
+	get("/groups/:gid/members/:mid/erase", f.eraseMemberForm)
+	post("/groups/:gid/members/:mid/erase", f.eraseMember)
 }
