@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/allvoice/allvoice/engine/analysis"
 )
@@ -107,6 +108,16 @@ func (in *reportInput) refs(ids []string) []ReportRef {
 	return out
 }
 
+// readable puts "proposal 3" in a sentence of the analysis where it names
+// a proposal by its id.
+func (in *reportInput) readable(sentence, proposalID string) string {
+	name := "this proposal"
+	if n := in.position[proposalID]; n > 0 {
+		name = fmt.Sprintf("proposal %d", n)
+	}
+	return strings.ReplaceAll(sentence, proposalID, name)
+}
+
 // person returns a member the analysis refers to, as the reader may see
 // them.
 func (in *reportInput) person(id string) ReportPerson {
@@ -155,7 +166,7 @@ func buildConsensusReport(in *reportInput, res *analysis.Result) *ConsensusRepor
 	}
 	divergences := map[string][]string{}
 	for _, d := range res.UnderHeard.Divergences {
-		divergences[d.Proposal] = append(divergences[d.Proposal], d.Sentence)
+		divergences[d.Proposal] = append(divergences[d.Proposal], in.readable(d.Sentence, d.Proposal))
 	}
 	r.Proposals = make([]ReportCard, 0, len(res.Proposals))
 	for i := range res.Proposals {
@@ -316,7 +327,7 @@ func (in *reportInput) underHeard(res *analysis.Result) ReportUnderHeard {
 	}
 	for _, d := range uh.Divergences {
 		ref := in.ref(d.Proposal)
-		out.Divergences = append(out.Divergences, ReportNote{Sentence: d.Sentence, Proposal: &ref})
+		out.Divergences = append(out.Divergences, ReportNote{Sentence: in.readable(d.Sentence, d.Proposal), Proposal: &ref})
 	}
 	for _, m := range uh.MinorityPositions {
 		p := in.person(m.Member)

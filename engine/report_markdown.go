@@ -82,6 +82,9 @@ func (r *MethodsReport) Markdown() string {
 			w("This round has not started.\n\n")
 			continue
 		}
+		if rd.State != RoundClosed {
+			w("This round is still open; its figures are those so far.\n\n")
+		}
 		w("| Perspective | Invited | Responded | Proposed | Left since previous |\n|---|---:|---:|---:|---:|\n")
 		for i, pp := range rd.Participation.ByPerspective {
 			left := "–"

@@ -333,8 +333,13 @@ func changesSince(prev, mr *MethodsRound, res *analysis.Result) []string {
 			reportPlural(t.Pairs, "pair of ratings", "pairs of ratings"), t.Towards, t.Away, t.Across, t.Unchanged))
 	}
 	if at := mr.Attrition; at != nil {
-		out = append(out, fmt.Sprintf("%s who rated in round %d did not rate in this round; %s rated for the first time.",
-			reportPlural(at.Left, "member", "members"), prev.Number, reportPlural(at.Joined, "member", "members")))
+		if mr.State == RoundClosed {
+			out = append(out, fmt.Sprintf("%s who rated in round %d did not rate in this round; %s rated for the first time.",
+				reportPlural(at.Left, "member", "members"), prev.Number, reportPlural(at.Joined, "member", "members")))
+		} else {
+			out = append(out, fmt.Sprintf("This round is still open: so far, %d of the %d members who rated in round %d have not rated in it, and %s rated for the first time.",
+				at.Left, at.Previous, prev.Number, reportPlural(at.Joined, "member", "members")))
+		}
 		out = append(out, at.Warnings...)
 	}
 	return out
