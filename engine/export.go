@@ -1,11 +1,13 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -75,6 +77,7 @@ type exportRun struct {
 	polisID   map[string]int    // member id → Polis participant number
 	rounds    []*Round
 	roundNum  map[string]int
+	agendas   map[string][]AgendaItem
 	proposals []*Proposal
 	propNum   map[string]int
 
@@ -122,9 +125,16 @@ func (x *exportRun) gather(ctx context.Context) (*export.Package, error) {
 	for _, r := range x.rounds {
 		x.roundNum[r.ID] = r.Number
 	}
+	x.agendas = map[string][]AgendaItem{}
+	for _, r := range x.rounds {
+		if x.agendas[r.ID], err = s.Agenda(ctx, r.ID); err != nil {
+			return nil, err
+		}
+	}
 	if x.proposals, err = s.Proposals(ctx, g.ID); err != nil {
 		return nil, err
 	}
+	x.orderProposals()
 	x.propNum = map[string]int{}
 	for i, p := range x.proposals {
 		x.propNum[p.ID] = i + 1
@@ -185,13 +195,30 @@ func exportName(groupName string, at time.Time) string {
 	return "allvoice-" + slug + "-" + at.UTC().Format("20060102")
 }
 
+// orderProposals puts proposals in the order members met them: by the
+// round first proposed in, then by position on that round's agenda, then
+// by creation. Ids alone would not do: ids made in the same millisecond
+// (an import) are in random order.
+func (x *exportRun) orderProposals() {
+	pos := map[string]int{}
+	for _, p := range x.proposals {
+		pos[p.ID] = math.MaxInt
+		for _, it := range x.agendas[p.RoundID] {
+			if it.ProposalID == p.ID {
+				pos[p.ID] = it.Position
+			}
+		}
+	}
+	slices.SortStableFunc(x.proposals, func(a, b *Proposal) int {
+		return cmp.Or(cmp.Compare(x.roundNum[a.RoundID], x.roundNum[b.RoundID]), cmp.Compare(pos[a.ID], pos[b.ID]),
+			a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+	})
+}
+
 // structure adds rounds, agenda, proposals and lineage.
 func (x *exportRun) structure(ctx context.Context, pkg *export.Package) error {
 	for _, r := range x.rounds {
-		agenda, err := x.e.store.Agenda(ctx, r.ID)
-		if err != nil {
-			return err
-		}
+		agenda := x.agendas[r.ID]
 		pkg.Rounds = append(pkg.Rounds, export.Round{Number: r.Number, Prompt: r.Prompt, State: r.State, Combined: r.Combined,
 			RuleVersion: r.RuleVersion, CreatedAt: r.CreatedAt, OpenedAt: r.OpenedAt, ClosedAt: r.ClosedAt, AgendaSize: len(agenda)})
 		for _, it := range agenda {

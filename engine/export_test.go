@@ -325,13 +325,13 @@ func checkAgainstReport(t *testing.T, e *engine.Engine, actor engine.Actor, grou
 	ctx := context.Background()
 	rounds, err := e.ListRounds(ctx, actor, groupID)
 	must(t, err)
-	props, err := e.ListProposals(ctx, actor, groupID)
-	must(t, err)
-	ids := make([]string, len(props))
-	for i, p := range props {
-		ids[i] = p.ID
+	// The report lists proposals in agenda order; agenda.csv numbers them.
+	agenda := map[string][]string{}
+	positions := map[string]int{}
+	for _, a := range fs.Rows(t, "data/agenda.csv") {
+		agenda[a["round"]] = append(agenda[a["round"]], a["proposal"])
+		positions[a["round"]+"|"+a["proposal"]] = atoi(t, a["position"])
 	}
-	slices.Sort(ids)
 	reports := map[string]map[string]analysis.ProposalResult{}
 	for _, r := range rounds {
 		if r.State == engine.RoundDraft {
@@ -339,9 +339,16 @@ func checkAgainstReport(t *testing.T, e *engine.Engine, actor engine.Actor, grou
 		}
 		res, err := e.RoundAnalysis(ctx, actor, r.ID)
 		must(t, err)
+		nums := agenda[strconv.Itoa(r.Number)]
+		slices.SortFunc(nums, func(a, b string) int {
+			return positions[strconv.Itoa(r.Number)+"|"+a] - positions[strconv.Itoa(r.Number)+"|"+b]
+		})
+		if len(nums) != len(res.Proposals) {
+			t.Fatalf("round %d: agenda.csv has %d proposals, the report %d", r.Number, len(nums), len(res.Proposals))
+		}
 		byNum := map[string]analysis.ProposalResult{}
-		for _, p := range res.Proposals {
-			byNum[strconv.Itoa(slices.Index(ids, p.ID)+1)] = p
+		for i, p := range res.Proposals {
+			byNum[nums[i]] = p
 		}
 		reports[strconv.Itoa(r.Number)] = byNum
 	}

@@ -40,7 +40,7 @@ func Tables(m Meta) []Table {
 	roundF := Field{Name: "round", Type: TypeInteger, Title: "Round number", Required: true, Level: LevelOrdinal,
 		Description: "The round's number within the group, from 1.", Minimum: bound(1)}
 	proposalF := Field{Name: "proposal", Type: TypeInteger, Title: "Proposal number", Required: true, Level: LevelNominal,
-		Description: "The proposal's number within this export (1, 2, … in order of creation, to the millisecond); proposals.csv describes it. It is also the comment-id of the Polis view.", Minimum: bound(1)}
+		Description: "The proposal's number within this export: 1, 2, … in the order members met the proposals (by the round first proposed in, then agenda position, then creation); proposals.csv describes it. It is also the comment-id of the Polis view.", Minimum: bound(1)}
 	created := func(what string) Field {
 		return Field{Name: "created_at", Type: TypeDatetime, Title: "Created at (UTC)", Required: true, Level: LevelScale,
 			Description: "When " + what + ", ISO 8601 in UTC with microseconds (YYYY-MM-DDThh:mm:ss.ffffffZ)."}
