@@ -155,6 +155,9 @@ func (x *exportRun) gather(ctx context.Context) (*export.Package, error) {
 	if err := x.records(ctx, pkg, reports); err != nil {
 		return nil, err
 	}
+	if err := x.checkIns(ctx, pkg); err != nil {
+		return nil, err
+	}
 	pkg.NEvents = x.nEvents
 	pkg.Events = x.eventSource(ctx, false)
 	pkg.Current = x.eventSource(ctx, true)

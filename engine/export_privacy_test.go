@@ -107,6 +107,12 @@ func newPrivacyWorld(t *testing.T, db *bunstore.DB) *privacyWorld {
 			must(t, err)
 		}
 	}
+	// Check-ins: lived experience 4 comfort + 1 panic, carers 2 stretch.
+	for name, zone := range map[string]string{"NAME-L1": engine.CheckInComfort, "NAME-L2": engine.CheckInComfort, "NAME-L3": engine.CheckInComfort,
+		"NAME-L4": engine.CheckInComfort, "NAME-N1": engine.CheckInPanic, "NAME-C1": engine.CheckInStretch, "NAME-C2": engine.CheckInStretch} {
+		_, err := e.SaveCheckIn(ctx, w.actors[name], r1.ID, engine.CheckInInput{Zone: zone, Shared: true})
+		must(t, err)
+	}
 	_, err = e.AddReflection(ctx, w.actors["NAME-N1"], r1.ID, "SECRET-REFLECTION-N1")
 	must(t, err)
 	_, err = e.AddReflection(ctx, w.actors["NAME-L1"], r1.ID, "VISIBLE-REFLECTION-L1\nsecond line")
@@ -241,10 +247,24 @@ func TestExportPrivacy(t *testing.T) {
 				t.Errorf("round %s: %s in %q shown over a population of %q (minimum %d)", parts[0], parts[2], parts[1], n, min)
 			}
 		}
+		shown := map[string]string{}
 		for _, r := range fs.Rows(t, "data/checkins.csv") {
-			if r["suppressed"] == "0" && r["scope"] == "perspective" && atoi(t, r["n"]) < min {
-				t.Errorf("check-in count %v below the minimum cell size", r)
+			if r["suppressed"] == "0" {
+				if n := atoi(t, r["n"]); n > 0 && n < min {
+					t.Errorf("check-in count %v below the minimum cell size", r)
+				}
+				shown[r["round"]+"|"+r["scope"]+"|"+r["perspective"]+"|"+r["zone"]] = r["n"]
 			}
+		}
+		wantShown := map[string]string{"1|overall||comfort": "4", "1|perspective|lived experience|comfort": "4",
+			"1|perspective|lived experience|stretch": "0"}
+		for k, v := range wantShown {
+			if shown[k] != v {
+				t.Errorf("check-ins %s = %q, want %q (shown: %v)", k, shown[k], v, shown)
+			}
+		}
+		if len(shown) != len(wantShown) {
+			t.Errorf("check-in counts shown: %v, want only %v", shown, wantShown)
 		}
 
 		// Round one's proposals were rated by one unexported member per

@@ -233,3 +233,44 @@ func (x *exportRun) eventSource(ctx context.Context, current bool) export.EventS
 		})
 	}
 }
+
+// checkIns counts each opened round's check-ins per zone, overall and by
+// perspective, with the suppression rule of RoundCheckIns (a whole cell
+// under the minimum cell size, or a zone count from 1 to the minimum − 1).
+// Who checked in how is never exported, and counts include every member:
+// they are aggregates.
+func (x *exportRun) checkIns(ctx context.Context, pkg *export.Package) error {
+	pkg.Meta.CheckInsRecorded = true
+	minCell := x.g.Settings.MinCellSize
+	add := func(round int, scope, perspective string, cis []*CheckIn) {
+		counts := map[string]int{}
+		for _, ci := range cis {
+			counts[ci.Zone]++
+		}
+		zones, _ := suppressCounts(CheckInZones, counts, len(cis), minCell)
+		for _, z := range zones {
+			pkg.CheckIns = append(pkg.CheckIns, export.CheckInCount{Round: round, Zone: z.Zone, Scope: scope, Perspective: perspective,
+				N: z.Count, Suppressed: z.Suppressed})
+		}
+	}
+	for _, r := range x.rounds {
+		if r.State == RoundDraft {
+			continue
+		}
+		cis, err := x.e.store.CheckIns(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		add(r.Number, export.ScopeOverall, "", cis)
+		for _, p := range x.g.Settings.Perspectives {
+			var in []*CheckIn
+			for _, ci := range cis {
+				if m := x.members[ci.MemberID]; m != nil && m.Perspective == p {
+					in = append(in, ci)
+				}
+			}
+			add(r.Number, export.ScopePerspective, p, in)
+		}
+	}
+	return nil
+}
