@@ -86,6 +86,15 @@ func (f *Frontend) Register(app *fiber.App) {
 	get("/rounds/:rid/assist/:mid", f.assistForm)
 	post("/rounds/:rid/assist/:mid", f.assist)
 
+	// Reports: a round's consensus report, a group's methods report (page
+	// and Markdown), the Easy Read summary of a closed round, and a
+	// member's own ratings across rounds.
+	get("/rounds/:rid/report", f.consensusReport)
+	get("/rounds/:rid/easy-read", f.easyRead)
+	get("/groups/:gid/methods", f.methodsReport)
+	get("/groups/:gid/methods.md", f.methodsMarkdown)
+	get("/groups/:gid/my-input/paths", f.myPaths)
+
 	// Live views.
 	get("/rounds/:rid/dashboard", f.dashboard)
 	get("/rounds/:rid/projector", f.projector)
