@@ -15,7 +15,7 @@ import (
 var useCases = map[string]string{
 	"SignUp": "signUp", "LogIn": "logIn", "LogOut": "logOut", "CreateAPIToken": "createApiToken", "WhoAmI": "whoAmI",
 	"CreateGroup": "createGroup", "GetGroup": "getGroup", "ListGroups": "listGroups", "UpdateGroup": "updateGroup",
-	"RuleHistory": "listRuleVersions", "ImportPolis": "importPolis",
+	"RuleHistory": "listRuleVersions", "ImportPolis": "importPolis", "ExportGroup": "exportGroup",
 	"CreateInvite": "createInvite", "ListInvites": "listInvites", "RevokeInvite": "revokeInvite",
 	"PreviewInvite": "previewInvite", "Join": "join",
 	"ListMembers": "listMembers", "AddMemberInRoom": "addMemberInRoom", "UpdateMember": "updateMember",

@@ -80,6 +80,7 @@ var allowed = func() map[string][]string {
 		"listMyPaths":       inGroup,
 		"listMyRatings":     inGroup,
 		"streamRoundEvents": inGroup,
+		"exportGroup":       {roleEvaluator, roleFac},
 		"getMyData":         inGroup,     // one's own data, in any role
 		"eraseMember":       facilitator, // members erase only themselves (privacy_test.go)
 	}
@@ -293,6 +294,7 @@ var requests = map[string]func(f *matrixFixture, role string) request{
 	"listMyRatings":     func(f *matrixFixture, role string) request { return request{} },
 	"streamRoundEvents": func(f *matrixFixture, role string) request { return request{streams: true} },
 	"getMyData":         func(f *matrixFixture, role string) request { return request{} },
+	"exportGroup":       func(f *matrixFixture, role string) request { return request{} },
 	"eraseMember": func(f *matrixFixture, role string) request {
 		var m struct{ ID string }
 		f.s.ok(call{method: http.MethodPost, path: "/groups/" + f.groupA + "/members", token: f.tokens[roleFac],

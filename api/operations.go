@@ -28,6 +28,7 @@ func (a *API) registerOperations() {
 	a.registerAnalysis()
 	a.registerReports()
 	a.registerImport()
+	a.registerExport()
 }
 
 // Security requirements in the OpenAPI document: most operations need a

@@ -94,3 +94,22 @@ func envDuration(key string, def time.Duration) time.Duration {
 	}
 	return def
 }
+
+// exportConfig is what the export subcommand is told.
+type exportConfig struct {
+	// Email is the account the export acts as: a facilitator or evaluator
+	// of the group.
+	Email string
+	// Out is the zip file to write ("-" for standard output).
+	Out string
+	// Progress draws a progress bar on standard error.
+	Progress bool
+}
+
+// exportFlags adds the export subcommand's own flags.
+func exportFlags(fs *flag.FlagSet, ec *exportConfig) {
+	fs.StringVar(&ec.Email, "email", env("ALLVOICE_EXPORT_EMAIL", ""),
+		"email of a facilitator or evaluator account of the group (env ALLVOICE_EXPORT_EMAIL)")
+	fs.StringVar(&ec.Out, "out", env("ALLVOICE_EXPORT_OUT", ""), "zip file to write, - for standard output (env ALLVOICE_EXPORT_OUT)")
+	fs.BoolVar(&ec.Progress, "progress", envBool("ALLVOICE_EXPORT_PROGRESS", true), "show a progress bar on standard error (env ALLVOICE_EXPORT_PROGRESS)")
+}

@@ -24,6 +24,7 @@ Usage:
   allvoice migrate up|down|status     manage the database schema
   allvoice demo [flags]               add the demo group to the database
   allvoice import polis DIR [flags]   import a Polis open-data export
+  allvoice export GROUP --out FILE    write a group's evaluator data package (zip)
   allvoice version                    print the version
 
 Run "allvoice COMMAND --help" for a command's flags. Every flag can also be
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runDemo(ctx, args, stdout, stderr)
 	case "import":
 		return runImport(ctx, args, stdout, stderr)
+	case "export":
+		return runExport(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "allvoice", version)
 		return nil
