@@ -52,6 +52,8 @@ type DB struct {
 	// where names the database for error messages without any secret, e.g.
 	// `PostgreSQL 127.0.0.1:5432/allvoice` or `SQLite /var/lib/allvoice.db`.
 	where string
+	// ratingStmts are WriteRating's prepared statements on SQLite.
+	ratingStmts sqliteRatingStmts
 }
 
 // Open connects to the database cfg names, applies the connection settings
