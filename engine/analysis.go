@@ -94,7 +94,7 @@ func (e *Engine) RoundAnalysis(ctx context.Context, actor Actor, roundID string)
 		return nil, Errorf(EFORBIDDEN, "The full analysis is for facilitators and evaluators; members see the results of each proposal.")
 	}
 	res, err := e.analyse(ctx, a.group, rd, !a.seesIdentities(rd.ID))
-	if err == nil && a.can(rd.ID, PermViewIdentities) && !a.seesIdentities(rd.ID) {
+	if err == nil && a.unlinksRaters(rd.ID) {
 		res = unlinkRaters(a.group, res)
 	}
 	return res, err

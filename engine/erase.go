@@ -34,8 +34,9 @@ type Erasure struct {
 //     account's, but the account no longer reaches this group);
 //   - replaces each reason and reflection with ErasedText, drops the
 //     idempotency keys and body fingerprints of their rating events (a
-//     fingerprint of a reason could confirm a guess of it), and blanks
-//     the labels of single-use invites they joined by;
+//     fingerprint of a reason could confirm a guess of it), blanks the
+//     labels of single-use invites they joined by, forgets their join key
+//     and stops sharing their check-ins with facilitators;
 //   - records the audit event member.erased, without content.
 //
 // Ratings stay, detached from the person: the values, passes, modes and
@@ -43,7 +44,10 @@ type Erasure struct {
 // every distribution, verdict and statistic of the group's history is
 // unchanged. Proposals stay too (they are the group's work and others
 // rated them); they are credited to "a former member". Roles, decisions
-// and audit events keep only ids.
+// and audit events keep only ids. Safeguarding concerns the member raised
+// or that are about them are kept whole, words included: a safeguarding
+// lead may have to act on them or account for what was done, which the
+// right to erasure does not override; their raiser shows as erased.
 func (e *Engine) EraseMember(ctx context.Context, actor Actor, memberID string) error {
 	if !validID(memberID) {
 		return Errorf(ENOTFOUND, "Member not found.")

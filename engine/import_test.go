@@ -69,10 +69,10 @@ func TestImportPolisOpinionGroups(t *testing.T) {
 			a, err := e.RoundAnalysis(ctx, fac, res.RoundID)
 			must(t, err)
 			// The imported group is anonymous, so the facilitator sees
-			// members under the group's pseudonyms.
+			// raters under labels no one else can link to them.
 			byPseudonym := map[string]int{}
 			for id, p := range pid {
-				byPseudonym[engine.Pseudonym(res.Group, id)] = p
+				byPseudonym[engine.RaterLabel(res.Group, id)] = p
 			}
 			ours := map[int]int{}
 			for gi, g := range a.OpinionGroups.Groups {

@@ -10,9 +10,12 @@ import (
 // download (SPEC C11): their profile and consents, their roles over time,
 // the invites they joined by, their proposals, every rating event they
 // hold (with reasons, including ratings entered for them in the room),
-// their reflections, and the audit events about them or their things.
-// Other people's content is left out: ratings others gave, others'
-// reasons and reflections, and who else acted (only whether it was you).
+// their reflections and check-ins, the safeguarding concerns they raised,
+// and the audit events about them or their things. Other people's content
+// is left out: ratings others gave, others' reasons and reflections, who
+// else acted (only whether it was you), what safeguarding leads recorded,
+// and concerns others raised about them — telling a person of those could
+// put whoever raised them at risk.
 type MyData struct {
 	GeneratedAt time.Time `json:"generated_at"`
 	Group       MyGroup   `json:"group"`
@@ -26,6 +29,8 @@ type MyData struct {
 	Proposals   []*Proposal      `json:"proposals"`
 	Ratings     []MyRatingRecord `json:"ratings"`
 	Reflections []*Reflection    `json:"reflections"`
+	CheckIns    []*CheckIn       `json:"checkins"`
+	Concerns    []*Concern       `json:"concerns_raised"`
 	Audit       []MyAuditEvent   `json:"audit_events"`
 	// Rounds names the rounds the records above refer to.
 	Rounds []MyRound `json:"rounds"`
@@ -87,7 +92,7 @@ func (e *Engine) MyData(ctx context.Context, actor Actor, groupID string) (*MyDa
 	me := a.member
 	out := &MyData{GeneratedAt: e.Now(), Group: MyGroup{ID: a.group.ID, Name: a.group.Name}, Member: me,
 		RoleHistory: []RoleAssignment{}, Invites: []MyInvite{}, Proposals: []*Proposal{}, Ratings: []MyRatingRecord{},
-		Reflections: []*Reflection{}, Audit: []MyAuditEvent{}, Rounds: []MyRound{}}
+		Reflections: []*Reflection{}, CheckIns: []*CheckIn{}, Concerns: []*Concern{}, Audit: []MyAuditEvent{}, Rounds: []MyRound{}}
 	if me.AccountID != "" {
 		if out.Account, err = e.store.AccountByID(ctx, me.AccountID); err != nil {
 			return nil, err
@@ -158,6 +163,24 @@ func (e *Engine) MyData(ctx context.Context, actor Actor, groupID string) (*MyDa
 	}
 	for _, p := range out.Proposals {
 		used[p.RoundID] = true
+	}
+	for _, r := range rounds {
+		ci, err := e.store.CheckIn(ctx, r.ID, me.ID)
+		if ErrorCode(err) == ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		out.CheckIns = append(out.CheckIns, ci)
+		used[r.ID] = true
+	}
+	concerns, err := e.store.Concerns(ctx, groupID, me.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range concerns {
+		out.Concerns = append(out.Concerns, c)
+		mine[c.ID] = true
 	}
 	err = e.eachAudit(ctx, e.store, groupID, func(ev *AuditEvent) error {
 		byYou := ev.ActorID == me.ID

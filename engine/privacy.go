@@ -26,17 +26,24 @@ import (
 //   - identity (who rated what): never shown to members, observers,
 //     evaluators or safeguarding leads; shown to facilitators unless the
 //     group is anonymous without facilitators_see_identities. A
-//     facilitator who may not see identities gets the analysis with the
-//     raters under unlinkable labels (unlinkRaters), an audit trail
-//     without who rated or reflected (redactAudit).
+//     facilitator who may not see identities gets the analysis and the
+//     consensus report with the raters under unlinkable labels
+//     (unlinkRaters), an audit trail
+//     without who rated or reflected (redactAudit), and no way to learn
+//     how a member rated by entering a rating for them
+//     (preparedRating.shown).
 //
 // Anonymity cannot be weakened once anyone has rated or reflected
 // (weakensAnonymity, anonymityKept): members rated under a promise.
 
-// raterLabel returns the label a rater carries in a facilitator's
-// anonymous view of an analysis: an HMAC of their pseudonym under the
-// group's key, so it is stable across rounds (a minority position can
-// still be followed) but matches no pseudonym, id or name anywhere else.
+// RaterLabel returns the label under which a member's ratings appear in
+// the analysis a facilitator of an anonymous group reads when they may
+// not see identities: an HMAC of the member's pseudonym under the group's
+// key, stable across rounds (a minority position can still be followed)
+// but matching no pseudonym, id or name anywhere else. Only the engine
+// holds the key, so only it — and tests — can compute a label.
+func RaterLabel(g *Group, memberID string) string { return raterLabel(g, Pseudonym(g, memberID)) }
+
 func raterLabel(g *Group, pseudonym string) string {
 	mac := hmac.New(sha256.New, []byte(g.PseudonymKey))
 	mac.Write([]byte("rater\x00"))
@@ -199,3 +206,28 @@ func anonymityKept(ctx context.Context, r Reader, groupID, field string) error {
 	return nil
 }
 
+// shown returns the result of a submission as its submitter may see it.
+// A private submission — a facilitator of an anonymous group entering a
+// rating for someone else — never says whether it replaced an earlier
+// rating nor which, and is never answered as a repeat of the current
+// rating (SkipSame is off): the earlier rating may be the member's own,
+// given on their device, and the answers must not tell the facilitator
+// how they rated. Whether the member has rated a proposal at all still
+// shows when a change category is sent for a member who has not; finding
+// out that way writes a rating in the member's name, which their data and
+// the audit trail show.
+func (p *preparedRating) shown(r *RatingResult) *RatingResult {
+	if !p.private {
+		return r
+	}
+	ev := *r.Event
+	ev.PreviousEventID = ""
+	return &RatingResult{Event: &ev, Replayed: r.Replayed}
+}
+
+// unlinksRaters reports whether the actor reads a round's analysis with
+// raters under labels (unlinkRaters): a role that would see who rated
+// what, in a group whose anonymity hides it from them.
+func (a *access) unlinksRaters(roundID string) bool {
+	return a.can(roundID, PermViewIdentities) && !a.seesIdentities(roundID)
+}

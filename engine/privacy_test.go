@@ -211,6 +211,12 @@ func TestMyData(t *testing.T) {
 		_, err := s.e.AssignRole(s.ctx, s.fac, s.ids[0], engine.RoleObserver, s.round1.ID)
 		s.must(err)
 		s.rate(0, s.round2, 3, 4, engine.ModeAssisted) // entered with them in the room
+		_, err = s.e.SaveCheckIn(s.ctx, s.members[0], s.round2.ID, engine.CheckInInput{Zone: engine.CheckInStretch})
+		s.must(err)
+		_, err = s.e.RaiseConcern(s.ctx, s.members[0], s.group.ID, engine.ConcernInput{Text: "Cnc-own-marker: the room was too loud"})
+		s.must(err)
+		_, err = s.e.RaiseConcern(s.ctx, s.members[1], s.group.ID, engine.ConcernInput{Text: "Cnc-about-marker: worried about them", MemberID: s.ids[0]})
+		s.must(err)
 
 		d, err := s.e.MyData(s.ctx, s.members[0], s.group.ID)
 		s.must(err)
@@ -280,7 +286,16 @@ func TestMyData(t *testing.T) {
 		if len(d.Rounds) != 2 {
 			t.Errorf("rounds %+v", d.Rounds)
 		}
+		if len(d.CheckIns) != 1 || d.CheckIns[0].Zone != engine.CheckInStretch || d.CheckIns[0].RoundID != s.round2.ID {
+			t.Errorf("check-ins %+v", d.CheckIns)
+		}
+		if len(d.Concerns) != 1 || !strings.HasPrefix(d.Concerns[0].Text, "Cnc-own-marker") {
+			t.Errorf("concerns raised %+v", d.Concerns)
+		}
 		out := privJSON(t, d, nil)
+		if strings.Contains(out, "Cnc-about-marker") {
+			t.Error("member 0's data tells them of a concern someone else raised about them")
+		}
 		for i := 1; i < privMembers; i++ {
 			for _, m := range append([]string{s.names[i], s.ids[i], s.reflect[i]}, s.reasons[i]...) {
 				if m != "" && strings.Contains(out, m) {
@@ -472,6 +487,39 @@ func TestAnonymousAnalysisUnlinksRaters(t *testing.T) {
 			}
 		}
 
+		// The consensus report a facilitator reads is built from the same
+		// analysis: its quoted reasons carry rater labels too.
+		rep, err := s.e.ConsensusReport(s.ctx, s.fac, s.round2.ID)
+		s.must(err)
+		quoted := 0
+		for _, c := range rep.Proposals {
+			var people []engine.ReportPerson
+			if c.Change != nil {
+				for _, r := range c.Change.Reasons {
+					people = append(people, r.Member)
+				}
+			}
+			if c.Dissent != nil {
+				for _, r := range c.Dissent.Reasons {
+					people = append(people, r.Member)
+				}
+			}
+			for _, p := range people {
+				quoted++
+				if identity[p.ID] || pseudonyms[p.ID] || p.Name != "" || !strings.HasPrefix(p.ID, "r_") {
+					t.Errorf("the consensus report quotes a reason of %+v, who can be linked to a person", p)
+				}
+			}
+		}
+		if quoted == 0 {
+			t.Error("the consensus report quotes no reason; the story does not exercise it")
+		}
+		for _, ts := range rep.Agenda.GiveTimeTo {
+			if ts.Pseudonym != "" && len(ts.Proposals) == 0 && !strings.HasPrefix(ts.Pseudonym, "r_") {
+				t.Errorf("a suggestion about taking part names %q", ts.Pseudonym)
+			}
+		}
+
 		// The control: where facilitators may see identities, raters are
 		// members' ids, which this test would have caught above.
 		fs := newPrivStoryNamed(t, db, engine.GroupSettings{Anonymous: true, FacilitatorsSeeIdentities: true}, "fsi")
@@ -507,6 +555,49 @@ func TestAnonymousAuditRedacted(t *testing.T) {
 		}
 		if n < 50 {
 			t.Errorf("only %d rating and reflection events in the trail", n)
+		}
+	}
+}
+
+// TestPrivateAssistedRating: a facilitator who may not see identities
+// cannot learn a member's own rating by entering the same one for them:
+// the answer is never "nothing new" and never links to the earlier event.
+// Where facilitators see identities the usual answers stay.
+func TestPrivateAssistedRating(t *testing.T) {
+	db := bunstoretest.SQLite(t)
+	for _, c := range []struct {
+		tag     string
+		set     engine.GroupSettings
+		private bool
+	}{
+		{"anon", engine.GroupSettings{Anonymous: true}, true},
+		{"fsi", engine.GroupSettings{Anonymous: true, FacilitatorsSeeIdentities: true}, false},
+		{"open", engine.GroupSettings{}, false},
+	} {
+		s := newPrivStoryNamed(t, db, c.set, c.tag)
+		// Member 1 passed on proposal 3 in round 2, without a reason.
+		in := engine.RatingInput{RoundID: s.round2.ID, ProposalID: s.props[3].ID, MemberID: s.ids[1], Pass: true, Mode: engine.ModeInRoom}
+		res, err := s.e.SubmitRating(s.ctx, s.fac, in)
+		s.must(err)
+		if c.private && (res.Replayed || res.Changed || res.Event.PreviousEventID != "") {
+			t.Errorf("%s: the answer tells the facilitator the member's own rating: %+v", c.tag, res)
+		}
+		if !c.private && !res.Replayed {
+			t.Errorf("%s: an equal rating should be answered as nothing new: %+v", c.tag, res)
+		}
+		// A different rating replaces the member's own, and says so only
+		// where identities are seen.
+		four := 4
+		in.Pass, in.Value = false, &four
+		res, err = s.e.SubmitRating(s.ctx, s.fac, in)
+		s.must(err)
+		if res.Changed == c.private || (res.Event.PreviousEventID == "") != c.private {
+			t.Errorf("%s: changed %v, previous %q", c.tag, res.Changed, res.Event.PreviousEventID)
+		}
+		rs, err := s.e.SubmitRatings(s.ctx, s.fac, []engine.RatingInput{in})
+		s.must(err)
+		if rs[0].Replayed == c.private {
+			t.Errorf("%s: a repeat of the facilitator's own entry: replayed %v", c.tag, rs[0].Replayed)
 		}
 	}
 }

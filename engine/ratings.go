@@ -257,6 +257,9 @@ type preparedRating struct {
 	// closed is set when the round does not take ratings: a retry of an
 	// earlier submission still gets its answer, anything else a conflict.
 	closed bool
+	// private is set when a facilitator who may not see identities enters
+	// a rating for someone else (see preparedRating.shown).
+	private bool
 }
 
 func (e *Engine) replay(ctx context.Context, p *preparedRating) (*RatingResult, bool) {
@@ -264,7 +267,7 @@ func (e *Engine) replay(ctx context.Context, p *preparedRating) (*RatingResult, 
 	if err != nil || ev.BodyHash != p.body {
 		return nil, false
 	}
-	return &RatingResult{Event: ev, Replayed: true, Changed: ev.PreviousEventID != ""}, true
+	return p.shown(&RatingResult{Event: ev, Replayed: true, Changed: ev.PreviousEventID != ""}), true
 }
 
 // prepareCached checks a submission through the rating cache of its round.
@@ -332,7 +335,7 @@ func (e *Engine) prepareRating(ctx context.Context, r Reader, actor Actor, in *R
 		return nil, err
 	}
 	return &preparedRating{in: in, prefix: prefix, groupID: rd.GroupID, actorID: a.member.ID, targetID: target.ID,
-		body: in.bodyHash(target.ID), closed: !rd.acceptsRatings()}, nil
+		body: in.bodyHash(target.ID), closed: !rd.acceptsRatings(), private: target.ID != a.member.ID && !a.seesIdentities(rd.ID)}, nil
 }
 
 // writeRating stores a prepared rating through w, the store or a
@@ -368,7 +371,7 @@ func (e *Engine) writeRating(ctx context.Context, w ratingWriter, p *preparedRat
 			SubjectType: "rating_event", SubjectID: ev.ID, CreatedAt: now},
 		Revision:       revision,
 		RequireCurrent: in.ChangeCategory != "",
-		SkipSame:       in.IdempotencyKey == "",
+		SkipSame:       in.IdempotencyKey == "" && !p.private,
 	})
 	if err != nil {
 		return nil, err
@@ -383,7 +386,7 @@ func (e *Engine) writeRating(ctx context.Context, w ratingWriter, p *preparedRat
 		if cur != nil {
 			ev.PreviousEventID = cur.ID
 		}
-		return &RatingResult{Event: ev, Changed: cur != nil}, nil
+		return p.shown(&RatingResult{Event: ev, Changed: cur != nil}), nil
 	case in.ChangeCategory != "" && cur == nil:
 		return nil, invalid(prefix+"change_category", "applies only when changing an earlier rating")
 	case in.IdempotencyKey == "" && cur != nil && cur.Pass == in.Pass && sameValue(cur.Value, in.Value) && cur.Reason == in.Reason:
@@ -398,7 +401,7 @@ func (e *Engine) writeRating(ctx context.Context, w ratingWriter, p *preparedRat
 // before: a replay for the same body, a conflict for another.
 func keyedResult(prev *RatingEvent, p *preparedRating) (*RatingResult, error) {
 	if prev.BodyHash == p.body {
-		return &RatingResult{Event: prev, Replayed: true, Changed: prev.PreviousEventID != ""}, nil
+		return p.shown(&RatingResult{Event: prev, Replayed: true, Changed: prev.PreviousEventID != ""}), nil
 	}
 	return nil, &Error{Code: ECONFLICT, Message: "This idempotency key was already used for a different rating.",
 		Fields: []FieldError{{Field: p.prefix + "idempotency_key", Rule: "must not be reused with a different body"}}}

@@ -391,6 +391,9 @@ func (e *Engine) ConsensusReport(ctx context.Context, actor Actor, roundID strin
 	if err != nil {
 		return nil, err
 	}
+	if a.unlinksRaters(rd.ID) {
+		res = unlinkRaters(a.group, res)
+	}
 	in, err := e.loadReportInput(ctx, a, rd, identities)
 	if err != nil {
 		return nil, err

@@ -69,6 +69,12 @@ func (e *Engine) loadReportInput(ctx context.Context, a *access, rd *Round, iden
 			names[m.ID] = m.DisplayName
 		}
 		in.people[rm.person.ID] = rm
+		if !identities {
+			// A facilitator of an anonymous group reads raters under
+			// labels (unlinkRaters).
+			label := raterLabel(g, pseudonym)
+			in.people[label] = reportMember{pseudonym: label, consent: m.ReasonsConsent, person: ReportPerson{ID: label, Erased: m.ErasedAt != nil}}
+		}
 	}
 	proposals, err := e.store.Proposals(ctx, g.ID)
 	if err != nil {

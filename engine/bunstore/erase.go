@@ -20,6 +20,8 @@ import (
 //   - the text of each of the member's reflections becomes er.Text;
 //   - the labels of er.InviteIDs (invites of the member's group) are
 //     cleared;
+//   - the member's join key is forgotten, and their check-ins are no
+//     longer shared with facilitators (the zones stay, for the counts);
 //   - every round of the group is marked changed, so RoundVersion moves
 //     and no analysis cached under the old version is served again.
 //
@@ -46,6 +48,14 @@ func (s *Store) EraseMemberContent(ctx context.Context, er *engine.Erasure) erro
 			if err != nil {
 				return MapError(err, "invite")
 			}
+		}
+		_, err = idb.NewUpdate().Table("members").Set("join_key_hash = NULL").Where("id = ?", er.MemberID).Exec(ctx)
+		if err != nil {
+			return MapError(err, "member")
+		}
+		_, err = idb.NewUpdate().Table("checkins").Set("shared = ?", false).Where("member_id = ?", er.MemberID).Exec(ctx)
+		if err != nil {
+			return MapError(err, "check-in")
 		}
 		return bumpGroupRounds(ctx, idb, er.GroupID)
 	})

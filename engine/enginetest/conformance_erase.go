@@ -15,14 +15,21 @@ func init() {
 }
 
 // testEraseMemberContent: only the erased member's reasons (non-empty
-// ones), idempotency keys, fingerprints, reflections and the named
-// invites' labels change; values, passes, current pointers and every
-// other member's rows stay; RoundVersion moves; the erasure rolls back
-// with its transaction.
+// ones), idempotency keys, fingerprints, reflections, join key, shared
+// check-ins and the named invites' labels change; values, passes, current
+// pointers and every other member's rows stay; RoundVersion moves; the
+// erasure rolls back with its transaction.
 func testEraseMemberContent(t *testing.T, s engine.Store) {
 	w := seed(t, s, 2, 2)
 	c := w.clock
-	gone, kept := w.members[0], w.members[1]
+	gone, kept := newMember(c, w.group, "", "Gwen", engine.RoleMember), w.members[1]
+	gone.JoinKeyHash = engine.HashToken("join-key-of-gone")
+	checkIn := func(m *engine.Member) *engine.CheckIn {
+		now := c.now()
+		return &engine.CheckIn{RoundID: w.round.ID, GroupID: w.group.ID, MemberID: m.ID, Zone: "stretch", Shared: true,
+			CreatedAt: now, UpdatedAt: now}
+	}
+	ciGone, ciKept := checkIn(gone), checkIn(kept)
 	four, two := 4, 2
 	evs := []*engine.RatingEvent{
 		newRating(c, w.round, w.proposals[0], gone, &four),
@@ -43,6 +50,14 @@ func testEraseMemberContent(t *testing.T, s engine.Store) {
 	}
 	invGone, invKept := inv("For Gwen Jones"), inv("For Kim")
 	write(t, s, func(tx engine.Tx) error {
+		if err := tx.CreateMember(ctx, gone); err != nil {
+			return err
+		}
+		for _, ci := range []*engine.CheckIn{ciGone, ciKept} {
+			if err := tx.SaveCheckIn(ctx, ci); err != nil {
+				return err
+			}
+		}
 		for _, ev := range append(evs, later) {
 			if err := tx.AppendRatingEvent(ctx, ev); err != nil {
 				return err
@@ -115,6 +130,18 @@ func testEraseMemberContent(t *testing.T, s engine.Store) {
 	gotInv, err = s.InviteByID(ctx, invKept.ID)
 	must(t, err, "InviteByID of another invite")
 	same(t, gotInv, invKept, "another member's invite")
+
+	_, err = s.MemberByJoinKey(ctx, gone.JoinKeyHash)
+	wantCode(t, err, engine.ENOTFOUND, "MemberByJoinKey of an erased member's key")
+	cis, err := s.CheckIns(ctx, w.round.ID)
+	must(t, err, "CheckIns after erasure")
+	unshared := *ciGone
+	unshared.Shared = false
+	want2 := []*engine.CheckIn{&unshared, ciKept}
+	if cis[0].MemberID != gone.ID {
+		want2 = []*engine.CheckIn{ciKept, &unshared}
+	}
+	same(t, cis, want2, "check-ins after erasure")
 
 	after, err := s.RoundVersion(ctx, w.round.ID)
 	must(t, err, "RoundVersion after erasure")
