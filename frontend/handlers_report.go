@@ -39,7 +39,6 @@ type reportCardView struct {
 	Anchor     string
 	Author     string
 	Dist       *chart
-	Persp      *chart
 	Median     string
 	Quartiles  string
 	Agree      string
@@ -250,7 +249,6 @@ func reportCard(cat *Catalogue, g *engine.GroupView, r *engine.ConsensusReport, 
 	if c.Disagree != nil {
 		cv.Disagree = cat.T("report.share_of", "pct", pct(c.Disagree.Proportion), "count", c.Disagree.Count, "n", c.Disagree.N)
 	}
-	title := cat.T("report.card_heading", "n", c.Number)
 	var agree *float64
 	if c.Agree != nil {
 		a := c.Agree.Proportion
@@ -258,24 +256,12 @@ func reportCard(cat *Catalogue, g *engine.GroupView, r *engine.ConsensusReport, 
 	}
 	cv.Dist = distributionChart(cat, chartID("dist", c.ID), cat.T("report.dist_title", "n", c.Number), g.Settings.Scale, zonesOf(g),
 		c.Values, c.Distribution, c.NPassed, agree)
-	var bars []perspectiveBar
-	shown := 0
 	for _, pp := range c.ByPerspective {
 		row := reportPerspRow{Perspective: pp.Perspective, Suppressed: pp.Suppressed, Rated: pp.NRated, Verdict: pp.Verdict}
-		bar := perspectiveBar{Perspective: pp.Perspective, Suppressed: pp.Suppressed, NRated: pp.NRated}
 		if pp.Agree != nil {
 			row.Agree = pct(pp.Agree.Proportion)
-			a := pp.Agree.Proportion
-			bar.Agree = &a
-		}
-		if !pp.Suppressed {
-			shown++
 		}
 		cv.PerspRows = append(cv.PerspRows, row)
-		bars = append(bars, bar)
-	}
-	if shown > 0 {
-		cv.Persp = perspectiveChart(cat, chartID("persp", c.ID), cat.T("chart.persp_title", "title", title), bars, r.Basis.MinCellSize)
 	}
 	if ch := c.Change; ch != nil {
 		v := &reportChangeView{Baseline: ch.BaselineRound, BaselineVerdict: ch.BaselineVerdict, DeltaMedian: reportOptSigned(ch.DeltaMedian),
