@@ -210,15 +210,16 @@ func (f *Frontend) evaluation(c *fiber.Ctx) error {
 	return f.render(c, fiber.StatusOK, "evaluation", &page{Title: f.title(c, "evaluation.title"), Data: ep})
 }
 
-// safeguarding is the safeguarding lead's entry page. Only the group's
-// safeguarding leads may open it; the concern workflow plugs in here.
+// safeguarding is the safeguarding lead's entry page: every concern raised
+// in the group, newest first, each linking to its page of actions. Only
+// the group's safeguarding leads may open it (handlers_concerns.go).
 func (f *Frontend) safeguarding(c *fiber.Ctx) error {
-	g, err := f.eng.GetGroup(c.UserContext(), actorOf(c), utils.CopyString(c.Params("gid")))
+	lp, err := f.concernListData(c)
 	if err != nil {
 		return f.renderError(c, err)
 	}
-	if g.YourRole != engine.RoleSafeguardingLead {
+	if !lp.Lead {
 		return f.renderStatus(c, fiber.StatusForbidden, "error.forbidden")
 	}
-	return f.render(c, fiber.StatusOK, "safeguarding", &page{Title: f.title(c, "safeguarding.title"), Data: g})
+	return f.render(c, fiber.StatusOK, "safeguarding", &page{Title: f.title(c, "safeguarding.title"), Data: lp})
 }

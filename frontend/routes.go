@@ -95,6 +95,21 @@ func (f *Frontend) Register(app *fiber.App) {
 	get("/groups/:gid/methods.md", f.methodsMarkdown)
 	get("/groups/:gid/my-input/paths", f.myPaths)
 
+	// Safeguarding: concerns (the form is linked from every page's footer)
+	// and check-ins.
+	get("/concerns/new", f.concernNewForm)
+	post("/concerns/new", f.concernCreate)
+	get("/concerns/:cid", f.concernShow)
+	get("/concerns/:cid/sent", f.concernSent)
+	post("/concerns/:cid/actions", f.concernAction)
+	get("/groups/:gid/concerns", f.concernList)
+	get("/rounds/:rid/checkin", f.checkInForm)
+	post("/rounds/:rid/checkin", f.checkIn)
+	get("/rounds/:rid/checkin/done", f.checkInDone)
+	post("/rounds/:rid/checkin/tell", f.checkInTell)
+	post("/rounds/:rid/checkin/withdraw", f.checkInWithdraw)
+	get("/rounds/:rid/checkins", f.checkInCounts)
+
 	// Live views.
 	get("/rounds/:rid/dashboard", f.dashboard)
 	get("/rounds/:rid/projector", f.projector)
