@@ -22,7 +22,9 @@ func TestDependencyDirection(t *testing.T) {
 		onlyModule []string
 	}{
 		{mod + "/engine", []string{"github.com/uptrace/bun", "github.com/gofiber", "github.com/jackc", "modernc.org/sqlite", "net/http", "github.com/danielgtaylor/huma"},
-			[]string{mod + "/engine", mod + "/engine/analysis", mod + "/engine/analysis/opinion", mod + "/engine/polis"}},
+			[]string{mod + "/engine", mod + "/engine/analysis", mod + "/engine/analysis/opinion", mod + "/engine/polis", mod + "/engine/export"}},
+		// The export writer is pure: the standard library and nothing else.
+		{mod + "/engine/export", []string{"github.com/", "gonum.org/", "modernc.org/", "net/http"}, []string{mod + "/engine/export"}},
 		{mod + "/engine/analysis", []string{"github.com/uptrace/bun", "github.com/gofiber", "github.com/jackc", "modernc.org/sqlite", "net/http"},
 			[]string{mod + "/engine/analysis", mod + "/engine/analysis/opinion"}},
 		{mod + "/api", []string{"github.com/uptrace/bun", "github.com/jackc", "modernc.org/sqlite"}, nil},
