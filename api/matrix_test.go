@@ -102,7 +102,7 @@ type matrixFixture struct {
 	previewA string // a reusable invite to group A
 }
 
-func newMatrixFixture(t *testing.T, s *server) *matrixFixture {
+func newMatrixFixture(t testing.TB, s *server) *matrixFixture {
 	f := &matrixFixture{s: s, tokens: map[string]string{}}
 	fac, email := s.account("Facilitator A")
 	f.tokens[roleFac], f.facEmail = fac, email
