@@ -79,10 +79,12 @@ func (s *Store) Concerns(ctx context.Context, groupID, raisedBy string) ([]*engi
 	return out, nil
 }
 
-// ConcernActions lists a concern's actions in the order recorded.
+// ConcernActions lists a concern's actions in the order recorded: by time
+// (to the microsecond), then id, since ids order only to the millisecond.
 func (s *Store) ConcernActions(ctx context.Context, concernID string) ([]*engine.ConcernAction, error) {
 	var rows []concernActionRow
-	if err := s.idb.NewSelect().Model(&rows).ColumnExpr("ca.*").Where("ca.concern_id = ?", concernID).OrderExpr("ca.id").Scan(ctx); err != nil {
+	err := s.idb.NewSelect().Model(&rows).ColumnExpr("ca.*").Where("ca.concern_id = ?", concernID).OrderExpr("ca.created_at, ca.id").Scan(ctx)
+	if err != nil {
 		return nil, private(MapError(err, "concern action"))
 	}
 	out := make([]*engine.ConcernAction, len(rows))
