@@ -375,7 +375,42 @@ func (b *tab) screenshot(name string) {
 			b.t.Fatal(err)
 		}
 	}
+	b.zoomed(name)
 	b.do(chromedp.EmulateViewport(1280, 900))
+}
+
+// zoomed checks the page zoomed in a 1280 px window: at 200 % (640 CSS px,
+// WCAG 1.4.4) and 400 % (320 CSS px, WCAG 1.4.10 reflow) nothing scrolls
+// sideways and no text is cut off by a box that hides its overflow; and
+// with the text alone made twice as large, no text is cut off either.
+// Data tables may scroll inside their own region, which 1.4.10 allows.
+func (b *tab) zoomed(name string) {
+	b.t.Helper()
+	// Text for screen readers only is clipped on purpose, to a 1 px box.
+	const clipped = `[...document.querySelectorAll("main *")].filter(e => { const s = getComputedStyle(e);
+		return ["hidden", "clip"].includes(s.overflowX) && e.clientWidth > 1 && !e.closest(".visually-hidden") &&
+			e.scrollWidth > e.clientWidth + 1 && e.textContent.trim() !== "" })
+		.slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? "." + e.className : "")).join(", ")`
+	for _, w := range []int64{640, 320} {
+		b.do(chromedp.EmulateViewport(w, 900*w/1280, chromedp.EmulateScale(float64(1280)/float64(w))))
+		time.Sleep(50 * time.Millisecond)
+		if over := eval[int](b, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); over > 0 {
+			b.t.Errorf("%s: %s scrolls sideways by %d px at %d %% zoom", b.name, name, over, 1280*100/w)
+		}
+		if cut := eval[string](b, clipped); cut != "" {
+			b.t.Errorf("%s: %s cuts off text at %d %% zoom: %s", b.name, name, 1280*100/w, cut)
+		}
+	}
+	b.do(chromedp.EmulateViewport(1280, 900))
+	eval[bool](b, `document.documentElement.style.fontSize = "200%"; true`)
+	time.Sleep(50 * time.Millisecond)
+	if cut := eval[string](b, clipped); cut != "" {
+		b.t.Errorf("%s: %s cuts off text with text at 200 %%: %s", b.name, name, cut)
+	}
+	if over := eval[int](b, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); over > 0 {
+		b.t.Errorf("%s: %s scrolls sideways by %d px with text at 200 %%", b.name, name, over)
+	}
+	eval[bool](b, `document.documentElement.style.fontSize = ""; true`)
 }
 
 // text is the text of the page's main landmark.
