@@ -257,10 +257,10 @@ var requests = map[string]func(f *matrixFixture, role string) request{
 	"useSignInLink": func(f *matrixFixture, role string) request {
 		return request{body: signInLinkRequest{Token: f.signInLink()}}
 	},
-	"createRound":          func(f *matrixFixture, role string) request { return request{body: roundRequest{Prompt: "Next"}} },
-	"listRounds":           func(f *matrixFixture, role string) request { return request{} },
-	"getRound":             func(f *matrixFixture, role string) request { return request{} },
-	"transitionRound":      func(f *matrixFixture, role string) request { return request{body: transitionRequest{To: "rating"}} },
+	"createRound":     func(f *matrixFixture, role string) request { return request{body: roundRequest{Prompt: "Next"}} },
+	"listRounds":      func(f *matrixFixture, role string) request { return request{} },
+	"getRound":        func(f *matrixFixture, role string) request { return request{} },
+	"transitionRound": func(f *matrixFixture, role string) request { return request{body: transitionRequest{To: "rating"}} },
 	"revisitProposal": func(f *matrixFixture, role string) request {
 		return request{body: revisitRequest{ProposalID: f.earlier}}
 	},

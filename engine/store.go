@@ -50,13 +50,13 @@ type Reader interface {
 
 	MemberByID(ctx context.Context, id string) (*Member, error)
 	MemberByAccount(ctx context.Context, groupID, accountID string) (*Member, error)
+	// MemberByJoinKey returns the member who joined with the join key's
+	// hash.
+	MemberByJoinKey(ctx context.Context, keyHash string) (*Member, error)
 	// Members lists a group's members ordered by id.
 	Members(ctx context.Context, groupID string) ([]*Member, error)
 	RoleAssignments(ctx context.Context, groupID string) ([]RoleAssignment, error)
 
-	// MemberByJoinKey returns the member who joined with the join key's
-	// hash.
-	MemberByJoinKey(ctx context.Context, keyHash string) (*Member, error)
 	InviteByID(ctx context.Context, id string) (*Invite, error)
 	InviteByHash(ctx context.Context, hash string) (*Invite, error)
 	Invites(ctx context.Context, groupID string) ([]*Invite, error)
@@ -124,6 +124,10 @@ type Writer interface {
 	CreateAccount(ctx context.Context, a *Account) error
 	CreateSession(ctx context.Context, s *Session) error
 	RevokeSession(ctx context.Context, hash string, at time.Time) error
+	// SpendSession revokes a single-use credential (a sign-in link),
+	// failing with ECONFLICT when it is revoked already, atomically, so
+	// two devices cannot both use one link.
+	SpendSession(ctx context.Context, hash string, at time.Time) error
 	// RevokeMemberSessions revokes every session of a member.
 	RevokeMemberSessions(ctx context.Context, memberID string, at time.Time) error
 
@@ -133,10 +137,6 @@ type Writer interface {
 
 	CreateMember(ctx context.Context, m *Member) error
 	UpdateMember(ctx context.Context, m *Member) error
-	// SpendSession revokes a single-use credential (a sign-in link),
-	// failing with ECONFLICT when it is revoked already, atomically, so
-	// two devices cannot both use one link.
-	SpendSession(ctx context.Context, hash string, at time.Time) error
 	CreateRoleAssignment(ctx context.Context, a *RoleAssignment) error
 
 	CreateInvite(ctx context.Context, inv *Invite) error
