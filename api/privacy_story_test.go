@@ -37,6 +37,10 @@ type privacyStory struct {
 	// member rated or wrote: rating events and reflections.
 	content [][]string
 	changes int // ratings changed for live events
+	// sessions are the members' session tokens; rater's changes a rating
+	// for live events.
+	sessions []string
+	rater    int
 }
 
 const storyMembers = 6
@@ -79,6 +83,7 @@ func newPrivacyStory(t testing.TB, eng *engine.Engine, settings engine.GroupSett
 		s.ids, s.names = append(s.ids, m.ID), append(s.names, storyName(tag, i))
 		s.pseud = append(s.pseud, engine.Pseudonym(s.group, m.ID))
 		s.reasons, s.reflects, s.content = append(s.reasons, nil), append(s.reflects, ""), append(s.content, nil)
+		s.sessions = append(s.sessions, sess)
 		if i == 0 {
 			s.tokens[roleMember] = sess
 		}
@@ -186,7 +191,7 @@ func (s *privacyStory) said(i int) []string {
 }
 
 // trigger returns what makes a live stream of path send an event: member
-// 0 changing a rating of round 2 (to a new value each time, so that it is
+// rater changing a rating of round 2 (to a new value each time, so that it is
 // never a repeat), or nil for a stream of another round, which is read
 // only until it opens.
 func (s *privacyStory) trigger(eng *engine.Engine, path string) func() {
@@ -194,7 +199,7 @@ func (s *privacyStory) trigger(eng *engine.Engine, path string) func() {
 		return nil
 	}
 	return func() { // runs in the stream reader's goroutine: no Fatal
-		a, err := eng.Authenticate(s.ctx, s.tokens[roleMember])
+		a, err := eng.Authenticate(s.ctx, s.sessions[s.rater])
 		if err == nil {
 			s.changes++
 			v := 1 + s.changes%5
