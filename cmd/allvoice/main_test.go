@@ -102,6 +102,8 @@ func TestCommands(t *testing.T) {
 		{[]string{"migrate", "status", "--data-dir", dir}, false, "pending"},
 		{[]string{"migrate", "up", "--data-dir", dir}, false, "applied"},
 		{[]string{"migrate", "status", "--data-dir", dir}, false, "applied"},
+		{[]string{"migrate", "unlock", "--data-dir", dir}, false, "lock is free"},
+		{[]string{"migrate", "up", "--data-dir", dir}, false, "up to date"},
 		{[]string{"migrate", "sideways", "--data-dir", dir}, true, ""},
 		{[]string{"frobnicate"}, true, ""},
 		{[]string{"import", "polis", dir, "--data-dir", dir}, true, ""},

@@ -10,12 +10,12 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var cfg config
 	fs := newFlagSet("migrate", &cfg, stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: allvoice migrate up|down|status [flags]\n\n  up      apply every pending migration\n  down    roll back the last applied group of migrations\n  status  list migrations and whether each is applied\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: allvoice migrate up|down|status|unlock [flags]\n\n  up      apply every pending migration\n  down    roll back the last applied group of migrations\n  status  list migrations and whether each is applied\n  unlock  free the migration lock a crashed instance left behind\n          (only when no instance is migrating)\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if len(args) == 0 {
 		fs.Usage()
-		return fmt.Errorf("migrate needs up, down or status")
+		return fmt.Errorf("migrate needs up, down, status or unlock")
 	}
 	action := args[0]
 	if err := fs.Parse(args[1:]); err != nil {
@@ -57,6 +57,11 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		for _, s := range states {
 			fmt.Fprintf(stdout, "%-9s %s\n", map[bool]string{true: "applied", false: "pending"}[s.Applied], s.Name)
 		}
+	case "unlock":
+		if err := db.UnlockMigrations(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "The migration lock is free.")
 	default:
 		fs.Usage()
 		return fmt.Errorf("unknown migrate action %q", action)

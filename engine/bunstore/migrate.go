@@ -123,6 +123,23 @@ func (db *DB) initMigrator(ctx context.Context, m *migrate.Migrator) error {
 	return migrationError("cannot create the migration tables", err)
 }
 
+// UnlockMigrations removes the migration lock a crashed instance left
+// behind (lockMigrations names it when it gives up waiting). Run it only
+// when no instance is migrating: it takes the lock from whoever holds it.
+func (db *DB) UnlockMigrations(ctx context.Context) error {
+	m, err := db.migrator()
+	if err != nil {
+		return err
+	}
+	if err := db.initMigrator(ctx, m); err != nil {
+		return err
+	}
+	if err := m.Unlock(ctx); err != nil {
+		return migrationError("cannot remove the migration lock", err)
+	}
+	return nil
+}
+
 // withMigrator runs fn while holding bun's migration lock, a row in
 // bun_migration_locks. The lock is released even if ctx is cancelled.
 func (db *DB) withMigrator(ctx context.Context, fn func(*migrate.Migrator) error) error {
@@ -165,7 +182,7 @@ func lockMigrations(ctx context.Context, m *migrate.Migrator) error {
 			return &engine.Error{
 				Code: engine.EUNAVAILABLE,
 				Message: fmt.Sprintf("another instance has held the migration lock for over %v; "+
-					"if none is running, a crashed migration left it behind: delete the row in bun_migration_locks", migrationLockWait),
+					"if none is running, a crashed migration left it behind: run 'allvoice migrate unlock' (it deletes the row in bun_migration_locks)", migrationLockWait),
 				Err: err,
 			}
 		}
