@@ -103,11 +103,11 @@ func (a *API) OpenAPI() *huma.OpenAPI {
 // server should build app with ErrorHandler (for paths under /api/) and
 // BodyLimit from this package.
 func (a *API) Register(app *fiber.App) {
-	app.Get("/healthz", a.Observe, a.healthz)
-	app.Get("/readyz", a.Observe, a.readyz)
-	app.Get("/metrics", a.Observe, a.metricsHandler())
+	app.Get("/healthz", a.Observe, securityHeaders, a.healthz)
+	app.Get("/readyz", a.Observe, securityHeaders, a.readyz)
+	app.Get("/metrics", a.Observe, securityHeaders, a.metricsHandler())
 
-	g := app.Group(Prefix, a.Observe)
+	g := app.Group(Prefix, a.Observe, securityHeaders)
 	a.mountRateLimits(g)
 	a.huma = humafiber.NewV2WithGroup(app, g, a.humaConfig())
 	a.huma.UseMiddleware(a.authenticate)

@@ -9,7 +9,7 @@ import (
 // last. Middleware is attached per route (never to an empty-prefix group,
 // which in fiber v2 would reach the API's routes too).
 func (f *Frontend) Register(app *fiber.App) {
-	app.Use(staticPrefix[:len(staticPrefix)-1], staticHandler())
+	app.Use(staticPrefix[:len(staticPrefix)-1], staticHeaders, staticHandler())
 
 	get := func(path string, h fiber.Handler) { app.Get(path, append(f.chain[:len(f.chain):len(f.chain)], h)...) }
 	post := func(path string, h fiber.Handler) { app.Post(path, append(f.chain[:len(f.chain):len(f.chain)], h)...) }
