@@ -37,7 +37,11 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	serverBin = filepath.Join(dir, "allvoice")
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", serverBin, ".")
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	build := exec.Command(goTool, "build", "-o", serverBin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building the server binary: %v\n%s", err, out)
 		os.RemoveAll(dir)
@@ -207,7 +211,7 @@ func (c *client) send(method, path, token string, body any, header map[string]st
 
 // must performs a request and fails t unless it answers want; the body
 // is decoded into out when out is not nil.
-func (c *client) must(t *testing.T, method, path, token string, body any, want int, out any) {
+func (c *client) must(t testing.TB, method, path, token string, body any, want int, out any) {
 	t.Helper()
 	a, err := c.send(method, path, token, body, nil)
 	if err != nil {
@@ -234,7 +238,7 @@ type fixture struct {
 
 // setUpRound signs a facilitator up and prepares a round in rating with
 // nMembers members and nProposals proposals, through the API.
-func setUpRound(t *testing.T, c *client, nMembers, nProposals int) *fixture {
+func setUpRound(t testing.TB, c *client, nMembers, nProposals int) *fixture {
 	t.Helper()
 	var fx fixture
 	var s struct {
