@@ -46,6 +46,12 @@ func TestMyDataPages(t *testing.T) {
 		}
 	}
 
+	if _, err := h.eng.SaveCheckIn(ctx, me, w.round.ID, engine.CheckInInput{Zone: engine.CheckInStretch}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.eng.RaiseConcern(ctx, me, w.group.ID, engine.ConcernInput{Text: "Concern-marker: too loud"}); err != nil {
+		t.Fatal(err)
+	}
 	c := h.client().signedIn(tok)
 	input := c.get("/groups/" + w.group.ID + "/my-input")
 	mustStatus(t, input, http.StatusOK)
@@ -56,7 +62,8 @@ func TestMyDataPages(t *testing.T) {
 	page := c.get("/groups/" + w.group.ID + "/me/data")
 	mustStatus(t, page, http.StatusOK)
 	for _, want := range []string{"Qirin Mydata", "Needs-marker large print", "Idea-marker: a quiet room", "Mine-reason-marker",
-		`href="/groups/` + w.group.ID + `/me/data.json"`, `href="/groups/` + w.group.ID + `/me/erase"`, "member.joined"} {
+		`href="/groups/` + w.group.ID + `/me/data.json"`, `href="/groups/` + w.group.ID + `/me/erase"`, "member.joined",
+		"Stretched", "Concern-marker: too loud"} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("the data page lacks %q", want)
 		}
