@@ -14,23 +14,24 @@ import (
 
 // Who sees what of a rating (SPEC C11, §2 Group settings). The rules live
 // here and in the use cases that call these functions, so the JSON API,
-// the pages and the live views cannot disagree:
+// the pages and the live views cannot disagree. Each part of a rating has
+// its own rule, set by the group's settings or the member's consent:
 //
-//   - rating values and passes: members and observers see only
-//     aggregates, per the reveal policy (RoundResults); facilitators and
-//     evaluators see the distribution and each dissenting or changed
-//     rating (RoundAnalysis);
-//   - reasons: members and observers never see others' reasons;
-//     facilitators see all of them; evaluators only those of members who
-//     consented to sharing reasons;
-//   - identity (who rated what): never shown to members, observers,
+//   - the value (or pass): members and observers see only aggregates,
+//     when reveal_policy allows (RoundResults); facilitators and
+//     evaluators also see each dissenting or changed rating
+//     (RoundAnalysis);
+//   - the reason: members and observers never see others' reasons;
+//     facilitators see them; evaluators only those of members who gave
+//     reasons_consent;
+//   - the identity of the rater: never shown to members, observers,
 //     evaluators or safeguarding leads; shown to facilitators unless the
 //     group is anonymous without facilitators_see_identities. A
-//     facilitator who may not see identities gets the analysis and the
-//     consensus report with the raters under unlinkable labels
-//     (unlinkRaters), an audit trail
-//     without who rated or reflected (redactAudit), and no way to learn
-//     how a member rated by entering a rating for them
+//     facilitator who may not see identities reads the analysis and the
+//     consensus report with raters under unlinkable labels
+//     (unlinkRaters), an audit trail that does not say who rated or
+//     reflected (redactAudit), and answers that do not tell how a member
+//     rated when the facilitator enters a rating for them
 //     (preparedRating.shown).
 //
 // Anonymity cannot be weakened once anyone has rated or reflected
