@@ -3,6 +3,7 @@ package bunstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"sync"
 	"time"
@@ -163,12 +164,15 @@ func (s *Store) writeRatingPostgres(ctx context.Context, w *engine.RatingWrite) 
 // once per pooled connection: parsing them afresh, as bun's queries with
 // values in their text are, was a third of a rating's CPU time.
 const (
-	// sqliteRatingFoundSQL reads what WriteRating decides on; the "fresh"
-	// row exists only while the round is at the revision.
+	// sqliteRatingFreshSQL finds the round only while it is at the
+	// revision. (A "fresh" row joined to NULL event columns, as on
+	// PostgreSQL, made SQLite scan every rating event.)
+	sqliteRatingFreshSQL = `SELECT 1 FROM rounds WHERE id = ? AND revision = ?`
+	// sqliteRatingFoundSQL reads the member's current rating and the
+	// event already carrying the idempotency key.
 	sqliteRatingFoundSQL = `SELECT 'current' AS kind, e.* FROM ratings_current AS c JOIN rating_events AS e ON e.id = c.event_id
 	WHERE c.round_id = ?1 AND c.proposal_id = ?2 AND c.member_id = ?3
-UNION ALL SELECT 'keyed', e.* FROM rating_events AS e WHERE e.member_id = ?3 AND e.idempotency_key = ?4
-UNION ALL SELECT 'fresh', e.* FROM rounds AS r LEFT JOIN rating_events AS e ON 1 = 0 WHERE r.id = ?1 AND r.revision = ?5`
+UNION ALL SELECT 'keyed', e.* FROM rating_events AS e WHERE e.member_id = ?3 AND e.idempotency_key = ?4`
 	sqliteRatingEventSQL = `INSERT INTO rating_events (id, group_id, round_id, proposal_id, member_id, value, pass, reason, mode,
 	change_category, previous_event_id, entered_by, idempotency_key, body_hash, created_at)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
@@ -182,9 +186,9 @@ UNION ALL SELECT 'fresh', e.* FROM rounds AS r LEFT JOIN rating_events AS e ON 1
 // prepared on first use. database/sql prepares each again on every pooled
 // connection it runs on, once.
 type sqliteRatingStmts struct {
-	once                         sync.Once
-	err                          error
-	found, event, current, audit *sql.Stmt
+	once                                sync.Once
+	err                                 error
+	fresh, found, event, current, audit *sql.Stmt
 }
 
 func (st *sqliteRatingStmts) prepare(ctx context.Context, db *sql.DB) error {
@@ -192,7 +196,7 @@ func (st *sqliteRatingStmts) prepare(ctx context.Context, db *sql.DB) error {
 		for _, p := range []struct {
 			stmt **sql.Stmt
 			sql  string
-		}{{&st.found, sqliteRatingFoundSQL}, {&st.event, sqliteRatingEventSQL}, {&st.current, sqliteRatingCurrentSQL},
+		}{{&st.fresh, sqliteRatingFreshSQL}, {&st.found, sqliteRatingFoundSQL}, {&st.event, sqliteRatingEventSQL}, {&st.current, sqliteRatingCurrentSQL},
 			{&st.audit, sqliteRatingAuditSQL}} {
 			if *p.stmt, st.err = db.PrepareContext(context.WithoutCancel(ctx), p.sql); st.err != nil {
 				st.err = MapError(st.err, "rating")
@@ -230,7 +234,16 @@ func (s *Store) writeRatingSteps(ctx context.Context, tx *sql.Tx, w *engine.Rati
 	if ev.Value != nil {
 		value = int64(*ev.Value)
 	}
-	rows, err := tx.StmtContext(ctx, st.found).QueryContext(ctx, ev.RoundID, ev.ProposalID, ev.MemberID, nullable(ev.IdempotencyKey), w.Revision)
+	out := &engine.RatingWritten{}
+	var one int
+	switch err := tx.StmtContext(ctx, st.fresh).QueryRowContext(ctx, ev.RoundID, w.Revision).Scan(&one); {
+	case errors.Is(err, sql.ErrNoRows):
+		out.Stale = true
+		return out, nil
+	case err != nil:
+		return nil, MapError(err, "round")
+	}
+	rows, err := tx.StmtContext(ctx, st.found).QueryContext(ctx, ev.RoundID, ev.ProposalID, ev.MemberID, nullable(ev.IdempotencyKey))
 	if err != nil {
 		return nil, MapError(err, "rating")
 	}
@@ -238,20 +251,17 @@ func (s *Store) writeRatingSteps(ctx context.Context, tx *sql.Tx, w *engine.Rati
 	if err := s.db.bun.ScanRows(ctx, rows, &found); err != nil {
 		return nil, MapError(err, "rating")
 	}
-	out := &engine.RatingWritten{Stale: true}
 	for i := range found {
 		switch r := &found[i]; r.Kind {
 		case "current":
 			out.Current = r.event()
 		case "keyed":
 			out.Keyed = r.event()
-		case "fresh":
-			out.Stale = false
 		}
 	}
 	cur := out.Current
 	switch {
-	case out.Stale, out.Keyed != nil:
+	case out.Keyed != nil:
 		return out, nil
 	case w.RequireCurrent && cur == nil:
 		return out, nil
