@@ -115,8 +115,12 @@ func (x *exportRun) gather(ctx context.Context) (*export.Package, error) {
 	pkg := &export.Package{Meta: x.meta()}
 	for i, m := range consented {
 		x.polisID[m.ID] = i + 1
+		var joined *time.Time
+		if !g.Settings.Anonymous {
+			joined = &m.CreatedAt
+		}
 		pkg.Members = append(pkg.Members, export.Member{ID: x.exported[m.ID], PolisID: i + 1, Perspective: m.Perspective,
-			Role: m.Role, JoinedAt: m.CreatedAt, ReasonsConsent: m.ReasonsConsent})
+			Role: m.Role, JoinedAt: joined, ReasonsConsent: m.ReasonsConsent})
 	}
 	if x.rounds, err = s.Rounds(ctx, g.ID); err != nil {
 		return nil, err
@@ -238,6 +242,8 @@ func (x *exportRun) structure(ctx context.Context, pkg *export.Package) error {
 		switch pseud, ok := x.exported[author]; {
 		case author == "":
 			ep.AuthorStatus = export.AuthorNone
+		case x.g.Settings.Anonymous:
+			ep.AuthorStatus = export.AuthorWithheldAnonymous
 		case ok:
 			ep.AuthorStatus, ep.AuthorID = export.AuthorExported, pseud
 		default:

@@ -11,6 +11,7 @@ import (
 	"github.com/allvoice/allvoice/engine/analysis"
 	"github.com/allvoice/allvoice/engine/bunstore"
 	"github.com/allvoice/allvoice/engine/bunstore/bunstoretest"
+	"github.com/allvoice/allvoice/engine/export"
 )
 
 // privacyWorld is an anonymous group with minimum cell size 3 whose
@@ -296,13 +297,23 @@ func TestExportPrivacy(t *testing.T) {
 		}
 		statuses := map[string]string{}
 		for _, p := range fs.Rows(t, "data/proposals.csv") {
-			statuses[p["text_status"]+"/"+p["author_status"]] += p["proposal"] + " "
+			statuses[p["text_status"]] += p["proposal"] + " "
+			// The group is anonymous and who proposed what is known in it:
+			// no proposal may be credited to a pseudonym carrying ratings.
+			if p["author_status"] != export.AuthorWithheldAnonymous && p["author_status"] != export.AuthorNone || p["author_id"] != "" {
+				t.Errorf("proposal %s credits its author (%s %q) in an anonymous group", p["proposal"], p["author_status"], p["author_id"])
+			}
 		}
-		if statuses["withheld_consent/not_exported"] == "" || statuses["withheld_hidden/exported"] == "" {
+		if statuses["withheld_consent"] == "" || statuses["withheld_hidden"] == "" {
 			t.Errorf("proposal statuses %v: want a withheld unconsented text and a withheld hidden one", statuses)
 		}
+		for _, m := range fs.Rows(t, "data/members.csv") {
+			if m["joined_at"] != "" {
+				t.Errorf("members.csv gives when %s joined an anonymous group", m["member_id"])
+			}
+		}
 		for _, c := range fs.Rows(t, "polis/comments.csv") {
-			if c["comment-body"] == "" || (c["moderated"] == "-1") != strings.Contains(statuses["withheld_hidden/exported"], c["comment-id"]+" ") {
+			if c["comment-body"] == "" || c["author-id"] != "0" || (c["moderated"] == "-1") != strings.Contains(statuses["withheld_hidden"], c["comment-id"]+" ") {
 				t.Errorf("polis comment %v", c)
 			}
 		}

@@ -92,10 +92,12 @@ type Rule struct {
 type Member struct {
 	ID string
 	// PolisID is the member's participant number in the Polis view.
-	PolisID        int
-	Perspective    string
-	Role           string
-	JoinedAt       time.Time
+	PolisID     int
+	Perspective string
+	Role        string
+	// JoinedAt is nil in anonymous groups: the moment someone joined
+	// would name them to anyone who saw the group's member list.
+	JoinedAt       *time.Time
 	ReasonsConsent bool
 }
 
@@ -135,6 +137,11 @@ const (
 	AuthorExported    = "exported"
 	AuthorNotExported = "not_exported"
 	AuthorNone        = "none"
+	// AuthorWithheldAnonymous: in an anonymous group, authorship is public
+	// in the group but ratings are not, so a proposal credited to the
+	// pseudonym that carries its author's ratings would let anyone who
+	// knows who proposed what read how they rated.
+	AuthorWithheldAnonymous = "withheld_anonymous"
 )
 
 // Proposal is a proposal with its export number.

@@ -134,7 +134,7 @@ func (x *writer) named(name string) Table {
 func (x *writer) members() error {
 	return x.table(x.named("members"), func(row func(...string) error) error {
 		for _, m := range x.p.Members {
-			if err := row(m.ID, itoa(m.PolisID), m.Perspective, m.Role, datetime(m.JoinedAt), flag(m.ReasonsConsent)); err != nil {
+			if err := row(m.ID, itoa(m.PolisID), m.Perspective, m.Role, optDatetime(m.JoinedAt), flag(m.ReasonsConsent)); err != nil {
 				return err
 			}
 		}

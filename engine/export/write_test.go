@@ -31,8 +31,8 @@ func fixture() *export.Package {
 			Scale: scale, QuantileType: 7, MinCellSize: 2, Perspectives: []string{"carer", "lived experience"},
 			CurrentRuleVersion: 1, Rules: []export.Rule{{Version: 1, CreatedAt: t0, JSON: rule, Words: "At least 75 % rate 4–5."}}},
 		Members: []export.Member{
-			{ID: "m_0000000000000001", PolisID: 1, Perspective: "carer", Role: "member", JoinedAt: t0, ReasonsConsent: true},
-			{ID: "m_0000000000000002", PolisID: 2, Role: "facilitator", JoinedAt: t0},
+			{ID: "m_0000000000000001", PolisID: 1, Perspective: "carer", Role: "member", JoinedAt: &t0, ReasonsConsent: true},
+			{ID: "m_0000000000000002", PolisID: 2, Role: "facilitator", JoinedAt: &t0},
 		},
 		Rounds: []export.Round{{Number: 1, Prompt: "What, \"first\"?\nSay it.", State: "closed", RuleVersion: 1, CreatedAt: t0, OpenedAt: tp(t0), ClosedAt: tp(t0.Add(time.Hour)), AgendaSize: 2},
 			{Number: 2, State: "draft", CreatedAt: t0}},
