@@ -58,6 +58,7 @@ func (f *Frontend) Register(app *fiber.App) {
 	post("/groups/:gid/me/sign-out-everywhere", f.meSignOutEverywhere)
 	post("/groups/:gid/me/sign-in-link", f.meSignInLink)
 	get("/groups/:gid/evaluation", f.evaluation)
+	get("/groups/:gid/export", f.exportDownload)
 	get("/groups/:gid/safeguarding", f.safeguarding)
 
 	// Rounds as members see them.
@@ -86,15 +87,6 @@ func (f *Frontend) Register(app *fiber.App) {
 	get("/rounds/:rid/assist/:mid", f.assistForm)
 	post("/rounds/:rid/assist/:mid", f.assist)
 
-	// Reports: a round's consensus report, a group's methods report (page
-	// and Markdown), the Easy Read summary of a closed round, and a
-	// member's own ratings across rounds.
-	get("/rounds/:rid/report", f.consensusReport)
-	get("/rounds/:rid/easy-read", f.easyRead)
-	get("/groups/:gid/methods", f.methodsReport)
-	get("/groups/:gid/methods.md", f.methodsMarkdown)
-	get("/groups/:gid/my-input/paths", f.myPaths)
-
 	// Safeguarding: concerns (the form is linked from every page's footer)
 	// and check-ins.
 	get("/concerns/new", f.concernNewForm)
@@ -109,6 +101,15 @@ func (f *Frontend) Register(app *fiber.App) {
 	post("/rounds/:rid/checkin/tell", f.checkInTell)
 	post("/rounds/:rid/checkin/withdraw", f.checkInWithdraw)
 	get("/rounds/:rid/checkins", f.checkInCounts)
+
+	// Reports: a round's consensus report, a group's methods report (page
+	// and Markdown), the Easy Read summary of a closed round, and a
+	// member's own ratings across rounds.
+	get("/rounds/:rid/report", f.consensusReport)
+	get("/rounds/:rid/easy-read", f.easyRead)
+	get("/groups/:gid/methods", f.methodsReport)
+	get("/groups/:gid/methods.md", f.methodsMarkdown)
+	get("/groups/:gid/my-input/paths", f.myPaths)
 
 	// Live views.
 	get("/rounds/:rid/dashboard", f.dashboard)
