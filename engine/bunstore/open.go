@@ -52,8 +52,10 @@ type DB struct {
 	// where names the database for error messages without any secret, e.g.
 	// `PostgreSQL 127.0.0.1:5432/allvoice` or `SQLite /var/lib/allvoice.db`.
 	where string
-	// ratingStmts are WriteRating's prepared statements on SQLite.
+	// ratingStmts are WriteRating's prepared statements on SQLite, and
+	// ratingBatch shares its transactions among concurrent ratings.
 	ratingStmts sqliteRatingStmts
+	ratingBatch ratingBatcher
 }
 
 // Open connects to the database cfg names, applies the connection settings

@@ -37,7 +37,8 @@ type ratingFoundRow struct {
 // WriteRating appends a rating event with its audit event and makes it
 // current, if w's conditions hold (see engine.RatingWrite). Outside a
 // transaction it is atomic on its own: on PostgreSQL one statement, so one
-// round trip and no explicit transaction; on SQLite a short transaction.
+// round trip and no explicit transaction; on SQLite a short transaction,
+// shared with the ratings that arrive meanwhile (see ratingBatcher).
 func (s *Store) WriteRating(ctx context.Context, w *engine.RatingWrite) (*engine.RatingWritten, error) {
 	if strings.IndexByte(w.Event.Reason, 0) >= 0 {
 		return nil, &engine.Error{Code: engine.EINVALID, Message: "rating has a missing or out-of-range value"}
@@ -45,20 +46,10 @@ func (s *Store) WriteRating(ctx context.Context, w *engine.RatingWrite) (*engine
 	if s.db.Dialect() == migrations.DialectPostgres {
 		return s.writeRatingPostgres(ctx, w)
 	}
-	var out *engine.RatingWritten
-	err := s.atomic(ctx, func(idb bun.IDB) error {
-		tx, ok := idb.(bun.Tx)
-		if !ok {
-			return &engine.Error{Code: engine.EINTERNAL, Message: "the rating write runs outside a transaction"}
-		}
-		var err error
-		out, err = s.writeRatingSteps(ctx, tx.Tx, w)
-		return err
-	})
-	if err != nil {
-		return nil, err
+	if tx, ok := s.idb.(bun.Tx); ok {
+		return s.writeRatingSteps(ctx, tx.Tx, w)
 	}
-	return out, nil
+	return s.db.ratingBatch.write(ctx, s, w)
 }
 
 // writeRatingPostgresSQL does all of WriteRating in one statement. The
