@@ -78,7 +78,10 @@ func newLiveRound(tb testing.TB, databaseURL string) *liveRound {
 // time of every event named name.
 func (lr *liveRound) open(tb testing.TB, n int, url string, header map[string]string, name string) {
 	tb.Helper()
-	tr := &http.Transport{MaxConnsPerHost: 0, DisableKeepAlives: true, DisableCompression: true}
+	// Every step is bounded, so a machine too loaded to connect a client
+	// fails the test instead of hanging it.
+	tr := &http.Transport{MaxConnsPerHost: 0, DisableKeepAlives: true, DisableCompression: true,
+		DialContext: (&net.Dialer{Timeout: requestBound}).DialContext, ResponseHeaderTimeout: requestBound}
 	cl := &http.Client{Transport: tr}
 	tb.Cleanup(tr.CloseIdleConnections)
 	errs := make(chan error, n)
@@ -105,7 +108,12 @@ func (lr *liveRound) open(tb testing.TB, n int, url string, header map[string]st
 			}
 			tb.Cleanup(func() { resp.Body.Close() })
 			br := bufio.NewReader(resp.Body)
-			if _, err := br.ReadString('\n'); err != nil { // the server's first comment: subscribed
+			stalled := time.AfterFunc(requestBound, func() { resp.Body.Close() })
+			_, err = br.ReadString('\n') // the server's first comment: subscribed
+			if !stalled.Stop() && err == nil {
+				err = fmt.Errorf("no subscription comment within %s", requestBound)
+			}
+			if err != nil {
 				errs <- err
 				subscribed()
 				return
