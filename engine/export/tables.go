@@ -81,7 +81,7 @@ func Tables(m Meta) []Table {
 						"evaluator", "evaluator", "safeguarding_lead", "safeguarding lead")},
 				{Name: "joined_at", Type: TypeDatetime, Title: "Joined at (UTC)", Level: LevelScale,
 					Description: "When the member joined the group, ISO 8601 in UTC.",
-					Missing: "Empty in anonymous groups, where the moment someone joined would name them to anyone who saw the group's member list."},
+					Missing:     "Empty in anonymous groups, where the moment someone joined would name them to anyone who saw the group's member list."},
 				{Name: "reasons_consent", Type: TypeInteger, Title: "Consented to the export of reasons", Required: true, Level: LevelNominal, Categories: flag01,
 					Description: "1 when the member also consented to their reasons being exported; otherwise their reasons are withheld (reason_status = withheld_consent)."},
 			}},
