@@ -14,6 +14,7 @@ import (
 // outcome is one request of the load an outage test keeps up.
 type outcome struct {
 	status int // 0: no answer within requestBound
+	start  time.Time
 	took   time.Duration
 	err    error
 }
@@ -37,7 +38,7 @@ func startRaters(c *client, fx *fixture, n int, tag string) *raters {
 				start := time.Now()
 				a, err := c.rate(fx, m, fmt.Sprintf("%s-%d-%d", tag, m, i),
 					ratingBody{ProposalID: fx.proposals[i%len(fx.proposals)], Value: 1 + i%5})
-				o := outcome{status: a.status, took: time.Since(start), err: err}
+				o := outcome{status: a.status, start: start, took: time.Since(start), err: err}
 				r.mu.Lock()
 				r.outcomes = append(r.outcomes, o)
 				r.mu.Unlock()
@@ -87,10 +88,14 @@ func TestDatabaseOutage(t *testing.T) {
 				t.Fatal(err)
 			}
 			waitReady(t, c, http.StatusServiceUnavailable, requestBound)
-			load.take() // what raced the stop may have succeeded
+			down := time.Now() // what was sent before may have raced the stop
 			var during []outcome
 			waitFor(t, "requests answered during the outage", func() bool {
-				during = append(during, load.take()...)
+				for _, o := range load.take() {
+					if o.start.After(down) {
+						during = append(during, o)
+					}
+				}
 				return len(during) >= 50
 			})
 			var slowest time.Duration
@@ -119,11 +124,24 @@ func TestDatabaseOutage(t *testing.T) {
 				t.Fatal(err)
 			}
 			waitReady(t, c, http.StatusOK, startBound)
-			waitFor(t, "a rating stored after the outage", func() bool { return count(load.take(), http.StatusCreated) > 0 })
-			// From then on every rating is stored.
+			var recovered time.Time // when the first rating after the outage was stored
+			waitFor(t, "a rating stored after the outage", func() bool {
+				for _, o := range load.take() {
+					if o.status == http.StatusCreated && (recovered.IsZero() || o.start.Add(o.took).Before(recovered)) {
+						recovered = o.start.Add(o.took)
+					}
+				}
+				return !recovered.IsZero()
+			})
+			// Every rating sent from then on is stored (one sent earlier may
+			// still come back with the outage's 503).
 			var after []outcome
 			waitFor(t, "ratings after recovery", func() bool {
-				after = append(after, load.take()...)
+				for _, o := range load.take() {
+					if o.start.After(recovered) {
+						after = append(after, o)
+					}
+				}
 				return len(after) >= 50
 			})
 			if n := count(after, http.StatusCreated); n != len(after) {
