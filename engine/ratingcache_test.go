@@ -101,3 +101,63 @@ func TestRatingRetryAfterClose(t *testing.T) {
 		wantErr(t, err, engine.ECONFLICT, "round_id")
 	})
 }
+
+// TestRatingRefusalsAreNotKept: an instance that refused a rating on what
+// it had read (round closed, idea hidden, rater made an observer) takes
+// the rating once another instance has undone that change.
+func TestRatingRefusalsAreNotKept(t *testing.T) {
+	cases := []struct {
+		name        string
+		break_, fix func(w *world, other *engine.Engine, rd *engine.Round, ps []*engine.Proposal) error
+		code        string
+	}{
+		{"round closed, then reopened",
+			func(w *world, other *engine.Engine, rd *engine.Round, _ []*engine.Proposal) error {
+				_, err := other.TransitionRound(w.ctx, w.fac, rd.ID, engine.TransitionClose)
+				return err
+			},
+			func(w *world, other *engine.Engine, rd *engine.Round, _ []*engine.Proposal) error {
+				_, err := other.TransitionRound(w.ctx, w.fac, rd.ID, engine.TransitionReopen)
+				return err
+			}, engine.ECONFLICT},
+		{"idea hidden, then restored",
+			func(w *world, other *engine.Engine, _ *engine.Round, ps []*engine.Proposal) error {
+				_, err := other.ModerateProposal(w.ctx, w.fac, ps[0].ID, "hide", "Names a person")
+				return err
+			},
+			func(w *world, other *engine.Engine, _ *engine.Round, ps []*engine.Proposal) error {
+				_, err := other.ModerateProposal(w.ctx, w.fac, ps[0].ID, "restore", "")
+				return err
+			}, engine.ECONFLICT},
+		{"made an observer, then a member again",
+			func(w *world, other *engine.Engine, rd *engine.Round, _ []*engine.Proposal) error {
+				_, err := other.AssignRole(w.ctx, w.fac, w.members[0].MemberID, engine.RoleObserver, rd.ID)
+				return err
+			},
+			func(w *world, other *engine.Engine, rd *engine.Round, _ []*engine.Proposal) error {
+				_, err := other.AssignRole(w.ctx, w.fac, w.members[0].MemberID, engine.RoleMember, rd.ID)
+				return err
+			}, engine.EFORBIDDEN},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			bunstoretest.Each(t, func(t *testing.T, db *bunstore.DB) {
+				w := newWorld(t, db, engine.GroupSettings{Scale: engine.ScaleLikert5})
+				other := engine.New(engine.Config{Store: bunstore.NewStore(db)})
+				rd, ps := w.openRound("Open in the evenings", "No referral needed")
+				ada := w.members[0]
+				w.rate(ada, rd.ID, ps[0].ID, 4)
+				must(t, tc.break_(w, other, rd, ps))
+				in := engine.RatingInput{RoundID: rd.ID, ProposalID: ps[0].ID, Value: intp(2)}
+				_, err := w.e.SubmitRating(w.ctx, ada, in)
+				wantErr(t, err, tc.code, "")
+				must(t, tc.fix(w, other, rd, ps))
+				res, err := w.e.SubmitRating(w.ctx, ada, in)
+				must(t, err)
+				if !res.Changed || *res.Event.Value != 2 {
+					t.Fatalf("rating after the change was undone: %+v", res)
+				}
+			})
+		})
+	}
+}

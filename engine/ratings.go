@@ -271,20 +271,32 @@ func (e *Engine) replay(ctx context.Context, p *preparedRating) (*RatingResult, 
 }
 
 // prepareCached checks a submission through the rating cache of its round.
+// A write confirms the checks that let a rating through; a refusal, which
+// writes nothing, is confirmed here instead: when the round has moved on
+// since the cached state was read, it is checked again on fresh state.
 func (e *Engine) prepareCached(ctx context.Context, actor Actor, in *RatingInput, prefix string) (*preparedRating, error) {
 	if actor.Anonymous() {
 		return e.prepareRating(ctx, e.store, actor, in, prefix) // refused before any read
 	}
-	en, err := e.ratingCache.entry(ctx, e.store, in.RoundID)
-	if err != nil {
-		return nil, err
+	for attempt := 1; ; attempt++ {
+		en, err := e.ratingCache.entry(ctx, e.store, in.RoundID)
+		if err != nil {
+			return nil, err
+		}
+		p, err := e.prepareRating(ctx, cachedReader{Reader: e.store, en: en}, actor, in, prefix)
+		if (err != nil || p.closed) && attempt < maxRatingAttempts {
+			rev, rerr := e.store.RoundRevision(ctx, in.RoundID)
+			if rerr == nil && rev != en.revision {
+				e.ratingCache.drop(en)
+				continue
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		p.entry = en
+		return p, nil
 	}
-	p, err := e.prepareRating(ctx, cachedReader{Reader: e.store, en: en}, actor, in, prefix)
-	if err != nil {
-		return nil, err
-	}
-	p.entry = en
-	return p, nil
 }
 
 // prepareRating checks a submission against state read through r. Field
