@@ -67,6 +67,7 @@ type Frontend struct {
 	chain     []fiber.Handler
 	done      chan struct{}
 	closeOnce sync.Once
+	live      liveRenders
 }
 
 // New checks cfg, parses the embedded templates and catalogues, and returns

@@ -244,6 +244,7 @@ func (f *Frontend) events(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderConnection, "keep-alive")
 	c.Set("X-Accel-Buffering", "no")
 	done, heartbeat, log := f.done, f.heartbeat, f.log
+	key := liveKey{account: actor.AccountID, member: actor.MemberID, round: rid, lang: lang, projector: projector}
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer cancel()
 		ping := time.NewTicker(heartbeat)
@@ -258,7 +259,13 @@ func (f *Frontend) events(c *fiber.Ctx) error {
 				if !ok {
 					return
 				}
-				html, err := f.liveFragment(ctx, lang, actor, rid, projector)
+				html, err := f.live.fragment(key, time.Now(), func() ([]byte, error) {
+					// Not this stream's context: the render may be shared,
+					// and one viewer leaving must not fail the others'.
+					rctx, rcancel := context.WithTimeout(context.Background(), 30*time.Second)
+					defer rcancel()
+					return f.liveFragment(rctx, lang, actor, rid, projector)
+				})
 				if err != nil {
 					if code := engine.ErrorCode(err); code != engine.EUNAVAILABLE {
 						return // access ended (signed out, removed): so does the stream
