@@ -1,6 +1,9 @@
 package api
 
 import (
+	"context"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/allvoice/allvoice/engine"
@@ -14,10 +17,17 @@ func (a *API) healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
+// readyTimeout bounds the readiness probe's database check.
+const readyTimeout = 2 * time.Second
+
 // readyz answers 503 while the database is unreachable, so a load
 // balancer sends traffic elsewhere.
 func (a *API) readyz(c *fiber.Ctx) error {
-	if err := a.eng.Ready(c.UserContext()); err != nil {
+	// A database that accepts connections but never answers must read as
+	// not ready within a probe's patience, not hang the probe.
+	ctx, cancel := context.WithTimeout(c.UserContext(), readyTimeout)
+	defer cancel()
+	if err := a.eng.Ready(ctx); err != nil {
 		if engine.ErrorCode(err) != engine.EUNAVAILABLE {
 			err = &engine.Error{Code: engine.EUNAVAILABLE, Message: "The database is not reachable.", Err: err}
 		}

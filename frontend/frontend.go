@@ -50,6 +50,11 @@ type Config struct {
 	// https://allvoice.example.org, used in invite links. Empty means the
 	// address of the request, which behind a proxy may be an internal one.
 	PublicURL string
+	// RequestTimeout bounds the database work of each page (default 30 s),
+	// so a database that stops answering gives people an error page, not a
+	// page that never loads. Live streams and downloads, which outlive
+	// their request, are not bound by it.
+	RequestTimeout time.Duration
 }
 
 // Frontend serves Allvoice's web pages. Create it with New, add its routes
@@ -102,7 +107,11 @@ func New(cfg Config) (*Frontend, error) {
 	}
 	f := &Frontend{eng: cfg.Engine, log: cfg.Logger, secure: cfg.SecureCookies, heartbeat: cfg.Heartbeat,
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"), cats: cats, views: vs, assets: as, done: make(chan struct{})}
-	f.chain = []fiber.Handler{securityHeaders(), f.csrfMiddleware(cfg.Storage, cfg.CSRFExpiration), f.loadActor}
+	timeout := cfg.RequestTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	f.chain = []fiber.Handler{securityHeaders(), bounded(timeout), f.csrfMiddleware(cfg.Storage, cfg.CSRFExpiration), f.loadActor}
 	return f, nil
 }
 
