@@ -5,11 +5,6 @@ import (
 	"html"
 	"strings"
 	"testing"
-
-	"github.com/allvoice/allvoice/engine"
-	"github.com/allvoice/allvoice/engine/bunstore"
-	"github.com/allvoice/allvoice/engine/bunstore/bunstoretest"
-	"github.com/allvoice/allvoice/engine/demo"
 )
 
 // TestDashboardShowsUnderHeardWarnings checks that the facilitator's live
@@ -17,22 +12,8 @@ import (
 // its own words, and that the public projector view never does.
 func TestDashboardShowsUnderHeardWarnings(t *testing.T) {
 	ctx := context.Background()
-	store := bunstore.NewStore(bunstoretest.SQLite(t))
-	seeded, err := demo.Seed(ctx, store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := engine.New(engine.Config{Store: store, Events: engine.NewHub()})
-	h := newHarness(t, func(c *Config) { c.Engine = eng })
-	_, fac, err := eng.LogIn(ctx, demo.FacilitatorEmail, demo.FacilitatorPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	actor, err := eng.Authenticate(ctx, fac)
-	if err != nil {
-		t.Fatal(err)
-	}
-
+	d := newReportDemo(t)
+	eng, h, fac, actor, seeded := d.eng, d.h, d.fac, d.actor, d.seeded
 	// Round 2 is closed with decisions, so uptake and representation have
 	// something to measure; round 3 is still being rated.
 	flags := 0
