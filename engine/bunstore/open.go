@@ -65,9 +65,6 @@ type DB struct {
 	// ratingBatch shares its transactions among concurrent ratings.
 	ratingStmts sqliteRatingStmts
 	ratingBatch ratingBatcher
-	// ratingGate, on PostgreSQL, lets as many rating writes at once as the
-	// pool has connections, first come first served (see writeGate).
-	ratingGate chan struct{}
 }
 
 // Open connects to the database cfg names, applies the connection settings
@@ -103,7 +100,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		// Idle connections are closed after a while so a quiet instance
 		// gives server slots back to busier ones.
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
-		db = &DB{bun: bun.NewDB(sqldb, pgdialect.New()), dialect: t.dialect, where: t.where, ratingGate: make(chan struct{}, n)}
+		db = &DB{bun: bun.NewDB(sqldb, pgdialect.New()), dialect: t.dialect, where: t.where}
+		db.ratingBatch.leaders = postgresRatingBatches
 	case migrations.DialectSQLite:
 		if err := os.MkdirAll(filepath.Dir(t.path), 0o750); err != nil {
 			return nil, openError(t, engine.EUNAVAILABLE, "cannot create the directory for", err)

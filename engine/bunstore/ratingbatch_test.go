@@ -12,14 +12,21 @@ import (
 	"github.com/allvoice/allvoice/engine/bunstore/bunstoretest"
 )
 
-// TestRatingWritesShareTransactions: many ratings written at once on
-// SQLite (where they share transactions) each get the outcome they would
-// get alone — a rating that fails does not take the others with it, a
-// key used twice is written once, a cancelled caller's rating is not
-// written — and everything acknowledged is stored with its audit event.
+// TestRatingWritesShareTransactions: many ratings written at once (which
+// share transactions) each get the outcome they would get alone — a
+// rating that fails does not take the others with it, a key used twice is
+// written once, a cancelled caller's rating is not written — and
+// everything acknowledged is stored with its audit event.
 func TestRatingWritesShareTransactions(t *testing.T) {
-	db := bunstoretest.SQLite(t)
-	s := bunstore.NewStore(db)
+	for _, d := range []struct {
+		name string
+		open func(testing.TB) *bunstore.DB
+	}{{"sqlite", bunstoretest.SQLite}, {"postgres", bunstoretest.Postgres}} {
+		t.Run(d.name, func(t *testing.T) { testRatingWritesShareTransactions(t, bunstore.NewStore(d.open(t))) })
+	}
+}
+
+func testRatingWritesShareTransactions(t *testing.T, s *bunstore.Store) {
 	w := seedRound(t, s, 16, 8)
 	ctx := context.Background()
 	rev, err := s.RoundRevision(ctx, w.round.ID)

@@ -4,11 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 
 	"github.com/allvoice/allvoice/engine"
@@ -36,28 +39,37 @@ type ratingFoundRow struct {
 
 // WriteRating appends a rating event with its audit event and makes it
 // current, if w's conditions hold (see engine.RatingWrite). Outside a
-// transaction it is atomic on its own: on PostgreSQL one statement, so one
-// round trip and no explicit transaction; on SQLite a short transaction,
-// shared with the ratings that arrive meanwhile (see ratingBatcher).
+// transaction it is atomic on its own, in a short transaction shared with
+// the ratings that arrive meanwhile (see ratingBatcher).
 func (s *Store) WriteRating(ctx context.Context, w *engine.RatingWrite) (*engine.RatingWritten, error) {
 	if strings.IndexByte(w.Event.Reason, 0) >= 0 {
 		return nil, &engine.Error{Code: engine.EINVALID, Message: "rating has a missing or out-of-range value"}
 	}
-	if s.db.Dialect() == migrations.DialectPostgres {
-		return s.writeRatingPostgres(ctx, w)
-	}
-	if tx, ok := s.idb.(bun.Tx); ok {
+	tx, inTx := s.idb.(bun.Tx)
+	switch {
+	case !inTx:
+		return s.db.ratingBatch.write(ctx, s, w)
+	case s.db.Dialect() == migrations.DialectPostgres:
+		return s.writeRatingPostgres(ctx, tx.Tx, w)
+	default:
 		return s.writeRatingSteps(ctx, tx.Tx, w)
 	}
-	return s.db.ratingBatch.write(ctx, s, w)
 }
+
+// ratingEventColumns are rating_events' columns in the order
+// scanRatingFound reads them.
+const ratingEventColumns = `e.id, e.group_id, e.round_id, e.proposal_id, e.member_id, e.value, e.pass, e.reason, e.mode,
+	e.change_category, e.previous_event_id, e.entered_by, e.idempotency_key, e.body_hash, e.created_at`
 
 // writeRatingPostgresSQL does all of WriteRating in one statement. The
 // data-modifying CTEs all see the snapshot the statement started with; the
 // insert happens only when every condition holds, and the rows it returns
 // drive the current pointer and the audit event. ON CONFLICT DO NOTHING
 // turns a concurrent use of the same idempotency key into "not written"
-// rather than an error that would abort a surrounding transaction.
+// rather than an error that would abort the transaction and the other
+// ratings sharing it. In a transaction each statement sees the ones
+// before it, so ratings written one after another in one transaction are
+// decided as if each committed alone.
 //
 // Unlike every other query here it takes parameters instead of values
 // written into its text, and runs as a prepared statement: planning this
@@ -70,9 +82,9 @@ func (s *Store) WriteRating(ctx context.Context, w *engine.RatingWrite) (*engine
 // at, $16 require current, $17 skip same; the audit event's $18 id, $19
 // actor, $20 action, $21 subject type, $22 group, $23 subject, $24 time.
 const writeRatingPostgresSQL = `WITH rd AS (SELECT id FROM rounds WHERE id = $1 AND revision = $2),
-cur AS (SELECT e.* FROM ratings_current AS c JOIN rating_events AS e ON e.id = c.event_id
+cur AS (SELECT ` + ratingEventColumns + ` FROM ratings_current AS c JOIN rating_events AS e ON e.id = c.event_id
 	WHERE c.round_id = $1 AND c.proposal_id = $3 AND c.member_id = $4),
-kev AS (SELECT e.* FROM rating_events AS e WHERE e.member_id = $4 AND e.idempotency_key = $5),
+kev AS (SELECT ` + ratingEventColumns + ` FROM rating_events AS e WHERE e.member_id = $4 AND e.idempotency_key = $5),
 ins AS (INSERT INTO rating_events (id, group_id, round_id, proposal_id, member_id, value, pass, reason, mode,
 		change_category, previous_event_id, entered_by, idempotency_key, body_hash, created_at)
 	SELECT $6, $7, $1, $3, $4, $8, $9, $10, $11, $12, (SELECT id FROM cur), $13, $5, $14, $15
@@ -89,49 +101,13 @@ aud AS (INSERT INTO audit_events (id, group_id, actor_id, action, subject_type, 
 	SELECT $18, $22, $19, $20, $21, $23, $24 FROM ins)
 SELECT 'current' AS kind, cur.* FROM cur
 UNION ALL SELECT 'keyed', kev.* FROM kev
-UNION ALL SELECT CASE WHEN EXISTS (SELECT 1 FROM ins) THEN 'written' WHEN EXISTS (SELECT 1 FROM rd) THEN 'fresh' ELSE 'stale' END, e.*
+UNION ALL SELECT CASE WHEN EXISTS (SELECT 1 FROM ins) THEN 'written' WHEN EXISTS (SELECT 1 FROM rd) THEN 'fresh' ELSE 'stale' END,
+	` + ratingEventColumns + `
 	FROM (SELECT 1) AS one LEFT JOIN rating_events AS e ON false`
 
-// writeGate admits a rating write on PostgreSQL once fewer are running
-// than the pool has connections, in the order they arrived, and returns
-// the function that lets the next one in. database/sql hands a freed
-// connection to a random waiter, so under load some requests waited far
-// longer than others; queueing here first keeps the wait fair (measured
-// at 64 clients on 2 cores: p99 77–84 ms instead of 134–137 ms, and 15%
-// more ratings per second).
-func (db *DB) writeGate(ctx context.Context) (release func(), err error) {
-	select {
-	case db.ratingGate <- struct{}{}:
-		return func() { <-db.ratingGate }, nil
-	case <-ctx.Done():
-		return nil, MapError(ctx.Err(), "rating")
-	}
-}
-
-// querier is what database/sql's DB and Tx have in common.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-// rawQuerier returns the database/sql handle under idb, which passes
-// parameters to the driver as they are; bun's own methods would write
-// them into the query text.
-func rawQuerier(idb bun.IDB) querier {
-	switch x := idb.(type) {
-	case *bun.DB:
-		return x.DB
-	case bun.Tx:
-		return x.Tx
-	}
-	return nil
-}
-
-func (s *Store) writeRatingPostgres(ctx context.Context, w *engine.RatingWrite) (*engine.RatingWritten, error) {
+// writeRatingPostgresArgs are writeRatingPostgresSQL's parameters for w.
+func writeRatingPostgresArgs(w *engine.RatingWrite) []any {
 	ev, au := w.Event, w.Audit
-	q := rawQuerier(s.idb)
-	if q == nil {
-		return nil, &engine.Error{Code: engine.EINTERNAL, Message: "no database handle for the rating write"}
-	}
 	var key, value any // NULL for no key, and for a pass
 	if ev.IdempotencyKey != "" {
 		key = ev.IdempotencyKey
@@ -139,39 +115,161 @@ func (s *Store) writeRatingPostgres(ctx context.Context, w *engine.RatingWrite) 
 	if ev.Value != nil {
 		value = int64(*ev.Value)
 	}
-	if _, inTx := s.idb.(bun.Tx); !inTx {
-		release, err := s.db.writeGate(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer release()
-	}
-	rows, err := q.QueryContext(ctx, writeRatingPostgresSQL, pgx.QueryExecModeCacheStatement,
-		ev.RoundID, w.Revision, ev.ProposalID, ev.MemberID, key,
+	return []any{ev.RoundID, w.Revision, ev.ProposalID, ev.MemberID, key,
 		ev.ID, ev.GroupID, value, ev.Pass, ev.Reason, ev.Mode, ev.ChangeCategory, ev.EnteredBy, ev.BodyHash, utc(ev.CreatedAt),
 		w.RequireCurrent, w.SkipSame,
-		au.ID, nullable(au.ActorID), au.Action, au.SubjectType, nullable(au.GroupID), au.SubjectID, utc(au.CreatedAt))
+		au.ID, nullable(au.ActorID), au.Action, au.SubjectType, nullable(au.GroupID), au.SubjectID, utc(au.CreatedAt)}
+}
+
+// writeRatingPostgres runs writeRatingPostgresSQL for w in tx, for
+// ratings written inside a larger transaction.
+func (s *Store) writeRatingPostgres(ctx context.Context, tx *sql.Tx, w *engine.RatingWrite) (*engine.RatingWritten, error) {
+	args := append([]any{pgx.QueryExecModeCacheStatement}, writeRatingPostgresArgs(w)...)
+	rows, err := tx.QueryContext(ctx, writeRatingPostgresSQL, args...)
 	if err != nil {
 		return nil, MapError(err, "rating")
 	}
-	var found []ratingFoundRow
-	if err := s.db.bun.ScanRows(ctx, rows, &found); err != nil {
+	defer rows.Close()
+	return scanRatingFound(rows)
+}
+
+// writeRatingStatement names writeRatingPostgresSQL prepared on a
+// connection for writeRatingPipeline.
+const writeRatingStatement = "allvoice_write_rating"
+
+// writeRatingPipeline writes ws in order in one PostgreSQL transaction
+// and one round trip: the statements are pipelined, and everything up to
+// the one Sync at the end is a single implicit transaction, committed
+// before the Sync is answered. An error in any statement rolls them all
+// back.
+//
+// It goes below pgx's batches because those follow the connection's
+// query mode, and Allvoice's is the simple protocol (see target), where
+// the server plans every statement afresh: for this one planning cost
+// more than running it (pg_stat_statements: 0.31 ms planning, 0.23 ms
+// running), and the batches managed 2,100 ratings/s. Prepared once per
+// connection, the server keeps a generic plan: 4,600–5,000 ratings/s, at
+// 64 clients on 2 cores with durable commits.
+func (s *Store) writeRatingPipeline(ctx context.Context, ws []*engine.RatingWrite) ([]*engine.RatingWritten, error) {
+	conn, err := s.db.bun.DB.Conn(ctx)
+	if err != nil {
 		return nil, MapError(err, "rating")
 	}
+	defer conn.Close()
+	outs := make([]*engine.RatingWritten, len(ws))
+	err = conn.Raw(func(driverConn any) error {
+		dc, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return &engine.Error{Code: engine.EINTERNAL, Message: "the PostgreSQL connection is not a pgx connection"}
+		}
+		c := dc.Conn()
+		sd, err := c.Prepare(ctx, writeRatingStatement, writeRatingPostgresSQL)
+		if err != nil {
+			return err
+		}
+		p := c.PgConn().StartPipeline(ctx)
+		for _, w := range ws {
+			var q pgx.ExtendedQueryBuilder
+			if err := q.Build(c.TypeMap(), sd, writeRatingPostgresArgs(w)); err != nil {
+				_ = p.Close()
+				return err
+			}
+			p.SendQueryStatement(sd, q.ParamValues, q.ParamFormats, q.ResultFormats)
+		}
+		if err := p.Sync(); err != nil {
+			_ = p.Close()
+			return err
+		}
+		for i := range ws {
+			res, err := p.GetResults()
+			if err == nil {
+				rr, ok := res.(*pgconn.ResultReader)
+				if !ok {
+					err = &engine.Error{Code: engine.EINTERNAL, Message: fmt.Sprintf("the rating write answered %T", res)}
+				} else {
+					rows := pgx.RowsFromResultReader(c.TypeMap(), rr)
+					outs[i], err = scanRatingFound(rows)
+					rows.Close()
+				}
+			}
+			if err != nil {
+				_ = p.Close()
+				return err
+			}
+		}
+		// The Sync's answer comes after the commit.
+		res, err := p.GetResults()
+		if _, ok := res.(*pgconn.PipelineSync); err == nil && !ok {
+			err = &engine.Error{Code: engine.EINTERNAL, Message: fmt.Sprintf("the rating write's commit answered %T", res)}
+		}
+		if cerr := p.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+	if err != nil {
+		return nil, MapError(err, "rating")
+	}
+	return outs, nil
+}
+
+// foundRows is what *sql.Rows and pgx.Rows have in common.
+type foundRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanRatingFound reads what writeRatingPostgresSQL found: the member's
+// current rating, the event already carrying the key, and the outcome.
+func scanRatingFound(rows foundRows) (*engine.RatingWritten, error) {
 	out := &engine.RatingWritten{}
-	for i := range found {
-		switch r := &found[i]; r.Kind {
-		case "current":
+	for rows.Next() {
+		var (
+			kind                                                  string
+			id, group, round, proposal, member, reason, mode, cat *string
+			prev, enteredBy, key, bodyHash                        *string
+			value                                                 *int
+			pass                                                  *bool
+			created                                               *time.Time
+		)
+		if err := rows.Scan(&kind, &id, &group, &round, &proposal, &member, &value, &pass, &reason, &mode,
+			&cat, &prev, &enteredBy, &key, &bodyHash, &created); err != nil {
+			return nil, MapError(err, "rating")
+		}
+		var r *ratingEventRow
+		if id != nil {
+			r = &ratingEventRow{ID: *id, GroupID: deref(group), RoundID: deref(round), ProposalID: deref(proposal),
+				MemberID: deref(member), Value: value, Pass: pass != nil && *pass, Reason: deref(reason), Mode: deref(mode),
+				ChangeCategory: deref(cat), PreviousEventID: deref(prev), EnteredBy: deref(enteredBy),
+				IdempotencyKey: deref(key), BodyHash: deref(bodyHash)}
+			if created != nil {
+				r.CreatedAt = *created
+			}
+		}
+		switch {
+		case kind == "current" && r != nil:
 			out.Current = r.event()
-		case "keyed":
+		case kind == "keyed" && r != nil:
 			out.Keyed = r.event()
-		case "written":
+		case kind == "written":
 			out.Written = true
-		case "stale":
+		case kind == "stale":
 			out.Stale = true
 		}
 	}
+	if err := rows.Err(); err != nil {
+		return nil, MapError(err, "rating")
+	}
 	return out, nil
+}
+
+// deref is *p, or "" for nil.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 // SQLite statements of WriteRating. They take parameters and are prepared
