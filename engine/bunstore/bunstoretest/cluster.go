@@ -26,25 +26,30 @@ const clusterDirPrefix = "allvoice-pg-"
 // that started the cluster.
 const ownerFile = "owner.pid"
 
-// clusterSettings trade durability for speed; a test cluster is thrown
-// away anyway. max_connections leaves room for parallel tests, each with
-// its own pool.
-var clusterSettings = []string{
+// durableSettings are every test cluster's settings. max_connections
+// leaves room for parallel tests, each with its own pool.
+var durableSettings = []string{
 	"listen_addresses=127.0.0.1",
-	"fsync=off",
-	"synchronous_commit=off",
-	"full_page_writes=off",
 	"max_connections=300",
 	"shared_buffers=32MB",
 	"log_min_messages=warning",
 }
 
+// clusterSettings trade durability for speed; a test cluster is thrown
+// away anyway.
+var clusterSettings = append(durableSettings[:len(durableSettings):len(durableSettings)],
+	"fsync=off",
+	"synchronous_commit=off",
+	"full_page_writes=off",
+)
+
 // cluster is a PostgreSQL server this test binary started.
 type cluster struct {
-	dir    string // the temporary directory: data/, the socket, the log
-	port   int
-	pid    int
-	exited chan struct{} // closed when the postmaster has exited
+	dir      string   // the temporary directory: data/, the socket, the log
+	settings []string // the postmaster's -c settings
+	port     int
+	pid      int
+	exited   chan struct{} // closed when the postmaster has exited
 }
 
 func (c *cluster) url() string {
@@ -53,7 +58,7 @@ func (c *cluster) url() string {
 
 // startCluster runs initdb on a new temporary directory and starts a
 // postmaster on a free port.
-func startCluster() (*cluster, error) {
+func startCluster(settings []string) (*cluster, error) {
 	bin, err := serverBinDir()
 	if err != nil {
 		return nil, err
@@ -97,7 +102,7 @@ func startCluster() (*cluster, error) {
 			_ = os.RemoveAll(dir)
 			return nil, err
 		}
-		c, err := launch(bin, dir, port, cred)
+		c, err := launch(bin, dir, port, cred, settings)
 		if err == nil {
 			return c, nil
 		}
@@ -115,7 +120,7 @@ func startCluster() (*cluster, error) {
 // this binary dies without calling Main. That signal fires when the thread
 // that started the process exits, so the start happens on a goroutine
 // locked to its thread, which lives until the postmaster has exited.
-func launch(bin, dir string, port int, cred *syscall.Credential) (*cluster, error) {
+func launch(bin, dir string, port int, cred *syscall.Credential, settings []string) (*cluster, error) {
 	logPath := filepath.Join(dir, "postgres.log")
 	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
 	if err != nil {
@@ -123,10 +128,10 @@ func launch(bin, dir string, port int, cred *syscall.Credential) (*cluster, erro
 	}
 	args := []string{"-D", filepath.Join(dir, "data"), "-p", strconv.Itoa(port),
 		"-c", "unix_socket_directories=" + dir}
-	for _, s := range clusterSettings {
+	for _, s := range settings {
 		args = append(args, "-c", s)
 	}
-	c := &cluster{dir: dir, port: port, exited: make(chan struct{})}
+	c := &cluster{dir: dir, settings: settings, port: port, exited: make(chan struct{})}
 	started := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread ends with this goroutine

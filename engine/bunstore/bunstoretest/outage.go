@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/allvoice/allvoice/engine/bunstore"
 )
 
 // StopMode is how Cluster.Stop shuts PostgreSQL down; the modes are those
@@ -52,12 +54,25 @@ type Cluster struct {
 // so it does not count).
 func NewCluster(t testing.TB) *Cluster {
 	t.Helper()
+	return newCluster(t, clusterSettings)
+}
+
+// NewDurableCluster is NewCluster with production's durability: fsync,
+// synchronous_commit and full_page_writes on, so every commit waits for
+// the disk. Benchmarks use it to measure what production would see.
+func NewDurableCluster(t testing.TB) *Cluster {
+	t.Helper()
+	return newCluster(t, durableSettings)
+}
+
+func newCluster(t testing.TB, settings []string) *Cluster {
+	t.Helper()
 	bin, err := serverBinDir()
 	if err == nil {
 		var cred *syscall.Credential
 		if cred, err = serverCredential(); err == nil {
 			var c *cluster
-			if c, err = startCluster(); err == nil {
+			if c, err = startCluster(settings); err == nil {
 				cl := &Cluster{bin: bin, cred: cred, c: c, up: true}
 				t.Cleanup(func() {
 					cl.mu.Lock()
@@ -111,6 +126,23 @@ func (cl *Cluster) Database(t testing.TB) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", cl.c.port, name)
 }
 
+// Open creates a new database in the cluster (see Database), migrates it
+// and returns it, closed when the test ends.
+func (cl *Cluster) Open(t testing.TB) *bunstore.DB {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
+	defer cancel()
+	db, err := bunstore.Open(ctx, bunstore.Config{DatabaseURL: cl.Database(t)})
+	if err != nil {
+		t.Fatalf("bunstoretest: open a database of the cluster: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	if _, err := db.MigrateUp(ctx); err != nil {
+		t.Fatalf("bunstoretest: migrate a database of the cluster: %v", err)
+	}
+	return db
+}
+
 // Stop shuts the cluster down in mode and waits until it has exited.
 func (cl *Cluster) Stop(mode StopMode) error {
 	cl.mu.Lock()
@@ -142,7 +174,7 @@ func (cl *Cluster) Start() error {
 	if cl.up {
 		return errors.New("bunstoretest: the cluster is running")
 	}
-	c, err := launch(cl.bin, cl.c.dir, cl.c.port, cl.cred)
+	c, err := launch(cl.bin, cl.c.dir, cl.c.port, cl.cred, cl.c.settings)
 	if err != nil {
 		return fmt.Errorf("bunstoretest: restarting postgres: %v", err)
 	}

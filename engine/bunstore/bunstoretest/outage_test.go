@@ -3,6 +3,7 @@ package bunstoretest
 import (
 	"context"
 	"database/sql"
+	"os"
 	"testing"
 	"time"
 )
@@ -58,5 +59,26 @@ func TestClusterStopStart(t *testing.T) {
 	}
 	if mode := StopImmediate.String() + "," + StopFast.String(); mode != "immediate,fast" {
 		t.Errorf("mode names %q", mode)
+	}
+}
+
+// TestDurableCluster: a durable cluster waits for the disk as production
+// does, and the shared test cluster does not.
+func TestDurableCluster(t *testing.T) {
+	want := map[string]string{"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
+	db := NewDurableCluster(t).Open(t).Bun()
+	ctx := context.Background()
+	for name, value := range want {
+		var got string
+		if err := db.QueryRowContext(ctx, "SHOW "+name).Scan(&got); err != nil || got != value {
+			t.Errorf("durable cluster: %s = %q (%v), want %q", name, got, err, value)
+		}
+	}
+	if os.Getenv(EnvDatabaseURL) != "" {
+		return // the shared server is someone else's
+	}
+	var fsync string
+	if err := Postgres(t).Bun().QueryRowContext(ctx, "SHOW fsync").Scan(&fsync); err != nil || fsync != "off" {
+		t.Errorf("shared test cluster: fsync = %q (%v), want off", fsync, err)
 	}
 }

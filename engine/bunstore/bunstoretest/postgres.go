@@ -74,7 +74,7 @@ func connectServer() (*pgServer, error) {
 	var c *cluster
 	if raw == "" {
 		var err error
-		if c, err = startCluster(); err != nil {
+		if c, err = startCluster(clusterSettings); err != nil {
 			return nil, err
 		}
 		raw = c.url()
