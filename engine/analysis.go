@@ -18,9 +18,24 @@ type analysisKey struct {
 // the same key wait for the one computation (a live dashboard with many
 // viewers re-reads on every rating).
 type analysisEntry struct {
-	done   chan struct{}
-	result *analysis.Result
-	err    error
+	done    chan struct{}
+	result  *analysis.Result
+	err     error
+	readers int // readers waiting for it, under analysisMu (for tests)
+}
+
+// analysisView is one round's analysis as seen one way: with names or
+// under pseudonyms.
+type analysisView struct {
+	roundID      string
+	pseudonymous bool
+}
+
+// analysisQueue is the analysis queued behind a view's running one, with
+// the context of the reader who queued it.
+type analysisQueue struct {
+	next    *analysisEntry
+	nextCtx context.Context
 }
 
 // maxCachedAnalyses bounds the cache; old versions are useless once a
@@ -29,26 +44,63 @@ const maxCachedAnalyses = 512
 
 // analyse returns the analysis of rd, computing it once per snapshot
 // version. The result is shared: callers must not modify it.
+//
+// While ratings arrive, every one changes the version, so each reader
+// would compute its own analysis and, with a room of people reading
+// results while they rate, the computations would take all the CPU (the
+// load test saw reads of 0.5–1 s). So a view runs one computation at a
+// time: a reader who finds one running joins the one queued behind it,
+// which starts when the running one ends and reads everything afresh.
+// Every reader still gets an analysis that began after it arrived, and so
+// includes every rating acknowledged before it asked.
 func (e *Engine) analyse(ctx context.Context, g *Group, rd *Round, pseudonymous bool) (*analysis.Result, error) {
 	rounds, version, err := e.snapshotVersion(ctx, g, rd)
 	if err != nil {
 		return nil, err
 	}
 	key := analysisKey{roundID: rd.ID, version: version, pseudonymous: pseudonymous}
+	view := analysisView{roundID: rd.ID, pseudonymous: pseudonymous}
 	e.analysisMu.Lock()
-	if ent, ok := e.analysisCache[key]; ok {
-		e.analysisMu.Unlock()
-		select {
-		case <-ent.done:
-			return ent.result, ent.err
-		case <-ctx.Done():
-			return nil, ctx.Err()
+	ent, ok := e.analysisCache[key]
+	if !ok {
+		q, running := e.analysisRunning[view]
+		switch {
+		case !running:
+			ent = &analysisEntry{done: make(chan struct{})}
+			e.cacheAnalysis(key, ent)
+			e.analysisRunning[view] = &analysisQueue{}
+			// Other readers may wait on this computation, so one caller
+			// going away must not fail it for them.
+			go e.runAnalyses(context.WithoutCancel(ctx), view, key, ent, g, rounds)
+		case q.next != nil:
+			ent = q.next
+		default:
+			ent = &analysisEntry{done: make(chan struct{})}
+			q.next, q.nextCtx = ent, context.WithoutCancel(ctx)
 		}
 	}
+	ent.readers++
+	e.analysisMu.Unlock()
+	defer func() {
+		e.analysisMu.Lock()
+		ent.readers--
+		e.analysisMu.Unlock()
+	}()
+	select {
+	case <-ent.done:
+		return ent.result, ent.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// cacheAnalysis stores ent under key, first dropping finished entries if
+// the cache is full. The caller holds analysisMu.
+func (e *Engine) cacheAnalysis(key analysisKey, ent *analysisEntry) {
 	if len(e.analysisCache) >= maxCachedAnalyses {
-		for k, ent := range e.analysisCache {
+		for k, old := range e.analysisCache {
 			select {
-			case <-ent.done:
+			case <-old.done:
 				delete(e.analysisCache, k)
 			default:
 			}
@@ -57,16 +109,36 @@ func (e *Engine) analyse(ctx context.Context, g *Group, rd *Round, pseudonymous 
 			}
 		}
 	}
-	ent := &analysisEntry{done: make(chan struct{})}
 	e.analysisCache[key] = ent
-	e.analysisMu.Unlock()
+}
 
-	// Other readers may be waiting on this computation, so one caller
-	// going away must not fail it for them.
-	in, err := e.loadSnapshot(context.WithoutCancel(ctx), g, rounds)
+// runAnalyses computes ent, the analysis of view at key over rounds, then
+// each analysis queued behind it in turn, until none is.
+func (e *Engine) runAnalyses(ctx context.Context, view analysisView, key analysisKey, ent *analysisEntry, g *Group, rounds []*Round) {
+	for ent != nil {
+		e.computeAnalysis(ctx, view, key, ent, g, rounds)
+		ctx, ent = e.nextQueued(view)
+		for ent != nil {
+			// The queued readers came after the group and round were read
+			// for the last analysis: read them again.
+			var err error
+			if g, rounds, key, err = e.analysisInput(ctx, view); err != nil {
+				ent.err = err
+				close(ent.done)
+			} else if !e.reuseAnalysis(key, ent) {
+				break
+			}
+			ctx, ent = e.nextQueued(view)
+		}
+	}
+}
+
+// computeAnalysis loads the snapshot and analyses it into ent.
+func (e *Engine) computeAnalysis(ctx context.Context, view analysisView, key analysisKey, ent *analysisEntry, g *Group, rounds []*Round) {
+	in, err := e.loadSnapshot(ctx, g, rounds)
 	if err != nil {
 		ent.err = err
-	} else if ent.result, err = analysis.Analyse(*in.snapshot(g, pseudonymous)); err != nil {
+	} else if ent.result, err = analysis.Analyse(*in.snapshot(g, view.pseudonymous)); err != nil {
 		ent.err = &Error{Code: EINTERNAL, Message: "The analysis could not be computed.", Err: err}
 	}
 	close(ent.done)
@@ -75,7 +147,53 @@ func (e *Engine) analyse(ctx context.Context, g *Group, rd *Round, pseudonymous 
 		delete(e.analysisCache, key)
 		e.analysisMu.Unlock()
 	}
-	return ent.result, ent.err
+}
+
+// nextQueued takes the analysis queued behind view's running one, or
+// records that none runs any more and returns nil.
+func (e *Engine) nextQueued(view analysisView) (context.Context, *analysisEntry) {
+	e.analysisMu.Lock()
+	defer e.analysisMu.Unlock()
+	q := e.analysisRunning[view]
+	ctx, ent := q.nextCtx, q.next
+	q.next, q.nextCtx = nil, nil
+	if ent == nil {
+		delete(e.analysisRunning, view)
+	}
+	return ctx, ent
+}
+
+// analysisInput reads what an analysis of view needs afresh: its group,
+// the rounds it covers and the key of their version.
+func (e *Engine) analysisInput(ctx context.Context, view analysisView) (*Group, []*Round, analysisKey, error) {
+	rd, err := e.store.RoundByID(ctx, view.roundID)
+	if err != nil {
+		return nil, nil, analysisKey{}, err
+	}
+	g, err := e.store.GroupByID(ctx, rd.GroupID)
+	if err != nil {
+		return nil, nil, analysisKey{}, err
+	}
+	rounds, version, err := e.snapshotVersion(ctx, g, rd)
+	if err != nil {
+		return nil, nil, analysisKey{}, err
+	}
+	return g, rounds, analysisKey{roundID: rd.ID, version: version, pseudonymous: view.pseudonymous}, nil
+}
+
+// reuseAnalysis answers ent from the analysis cached at key, if there is
+// one (only the running loop computes a view, so it is finished), and
+// reports whether it did; otherwise it caches ent at key to be computed.
+func (e *Engine) reuseAnalysis(key analysisKey, ent *analysisEntry) bool {
+	e.analysisMu.Lock()
+	defer e.analysisMu.Unlock()
+	if done, ok := e.analysisCache[key]; ok {
+		ent.result, ent.err = done.result, done.err
+		close(ent.done)
+		return true
+	}
+	e.cacheAnalysis(key, ent)
+	return false
 }
 
 // RoundAnalysis returns everything ANALYSIS.md defines for a round: per

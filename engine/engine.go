@@ -32,8 +32,9 @@ type Engine struct {
 	memberSessionTTL  time.Duration
 	apiTokenTTL       time.Duration
 
-	analysisMu    sync.Mutex
-	analysisCache map[analysisKey]*analysisEntry
+	analysisMu      sync.Mutex
+	analysisCache   map[analysisKey]*analysisEntry
+	analysisRunning map[analysisView]*analysisQueue
 
 	// ratingCache holds what rating submissions check, per round.
 	ratingCache ratingCache
@@ -49,6 +50,7 @@ func New(cfg Config) *Engine {
 		memberSessionTTL:  cfg.MemberSessionTTL,
 		apiTokenTTL:       cfg.APITokenTTL,
 		analysisCache:     map[analysisKey]*analysisEntry{},
+		analysisRunning:   map[analysisView]*analysisQueue{},
 	}
 	if e.now == nil {
 		e.now = time.Now
