@@ -43,14 +43,12 @@ func (e *Engine) RoundResults(ctx context.Context, actor Actor, roundID string) 
 	privileged := a.can(rd.ID, PermViewFlags) || a.can(rd.ID, PermExport)
 	rated := map[string]bool{}
 	if !privileged && a.group.Settings.RevealPolicy == RevealAfterOwnRating {
-		evs, err := e.store.CurrentRatings(ctx, rd.ID)
+		evs, err := e.store.MemberCurrentRatings(ctx, rd.ID, a.member.ID)
 		if err != nil {
 			return nil, err
 		}
 		for _, ev := range evs {
-			if ev.MemberID == a.member.ID {
-				rated[ev.ProposalID] = true
-			}
+			rated[ev.ProposalID] = true
 		}
 	}
 	out := make([]ProposalResults, 0, len(res.Proposals))
@@ -109,15 +107,13 @@ func (e *Engine) MyRatings(ctx context.Context, actor Actor, roundID string) ([]
 	if err != nil {
 		return nil, err
 	}
-	current, err := e.store.CurrentRatings(ctx, rd.ID)
+	current, err := e.store.MemberCurrentRatings(ctx, rd.ID, a.member.ID)
 	if err != nil {
 		return nil, err
 	}
 	mine := map[string]*RatingEvent{}
 	for _, ev := range current {
-		if ev.MemberID == a.member.ID {
-			mine[ev.ProposalID] = ev
-		}
+		mine[ev.ProposalID] = ev
 	}
 	var proposals []*Proposal
 	baselines := map[string]map[string]*RatingEvent{} // baseline round → proposal → own event
@@ -132,15 +128,13 @@ func (e *Engine) MyRatings(ctx context.Context, actor Actor, roundID string) ([]
 				}
 			}
 			if baselines[it.BaselineRoundID] == nil {
-				evs, err := e.store.CurrentRatings(ctx, it.BaselineRoundID)
+				evs, err := e.store.MemberCurrentRatings(ctx, it.BaselineRoundID, a.member.ID)
 				if err != nil {
 					return nil, err
 				}
 				own := map[string]*RatingEvent{}
 				for _, ev := range evs {
-					if ev.MemberID == a.member.ID {
-						own[ev.ProposalID] = ev
-					}
+					own[ev.ProposalID] = ev
 				}
 				baselines[it.BaselineRoundID] = own
 				results, err := e.RoundResults(ctx, actor, it.BaselineRoundID)

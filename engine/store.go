@@ -81,6 +81,9 @@ type Reader interface {
 	CurrentRating(ctx context.Context, roundID, proposalID, memberID string) (*RatingEvent, error)
 	// CurrentRatings lists a round's current rating events.
 	CurrentRatings(ctx context.Context, roundID string) ([]*RatingEvent, error)
+	// MemberCurrentRatings lists one member's current rating events in a
+	// round, by event id.
+	MemberCurrentRatings(ctx context.Context, roundID, memberID string) ([]*RatingEvent, error)
 	// RatingEventByKey finds the event a member's idempotency key created.
 	RatingEventByKey(ctx context.Context, memberID, key string) (*RatingEvent, error)
 	// RatingEvents lists every rating event of a group in order of creation.

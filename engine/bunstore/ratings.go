@@ -87,6 +87,19 @@ func (s *Store) CurrentRatings(ctx context.Context, roundID string) ([]*engine.R
 	return eventsOf(rows), nil
 }
 
+// MemberCurrentRatings lists one member's current rating events in a
+// round by event id. A member's own pages ask for this on every view, so
+// it reads only that member's events, not the whole round's.
+func (s *Store) MemberCurrentRatings(ctx context.Context, roundID, memberID string) ([]*engine.RatingEvent, error) {
+	var rows []ratingEventRow
+	err := s.idb.NewSelect().Model(&rows).ColumnExpr("e.*").Join("JOIN ratings_current AS c ON c.event_id = e.id").
+		Where("c.round_id = ?", roundID).Where("c.member_id = ?", memberID).OrderExpr("e.id").Scan(ctx)
+	if err != nil {
+		return nil, MapError(err, "rating")
+	}
+	return eventsOf(rows), nil
+}
+
 // RatingEventByKey finds the event a member's idempotency key created.
 func (s *Store) RatingEventByKey(ctx context.Context, memberID, key string) (*engine.RatingEvent, error) {
 	var r ratingEventRow

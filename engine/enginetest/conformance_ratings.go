@@ -56,6 +56,14 @@ func testRatingEvents(t *testing.T, s engine.Store) {
 	cur, err := s.CurrentRatings(ctx, w.round.ID)
 	must(t, err, "CurrentRatings")
 	same(t, cur, []*engine.RatingEvent{second, low, high, other}, "current ratings of the round")
+	mine, err := s.MemberCurrentRatings(ctx, w.round.ID, m0.ID)
+	must(t, err, "MemberCurrentRatings")
+	same(t, mine, []*engine.RatingEvent{second, low}, "one member's current ratings of the round")
+	mine, err = s.MemberCurrentRatings(ctx, w.round.ID, w.members[2].ID)
+	must(t, err, "MemberCurrentRatings of a member who has not rated")
+	if mine == nil || len(mine) != 0 {
+		t.Errorf("MemberCurrentRatings of a member who has not rated: got %v, want an empty slice", mine)
+	}
 	all, err := s.RatingEvents(ctx, w.group.ID)
 	must(t, err, "RatingEvents")
 	same(t, all, []*engine.RatingEvent{first, second, low, high, other}, "rating events of the group")
