@@ -1,0 +1,1 @@
+DROP INDEX ratings_current_member_idx;
