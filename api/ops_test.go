@@ -60,6 +60,37 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 }
 
+// hungStore is a database that accepts connections and never answers.
+type hungStore struct{ engine.Store }
+
+func (hungStore) Ping(ctx context.Context) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// TestReadinessGivesUpOnAHungDatabase: /readyz answers 503 within its
+// own deadline when the database never answers, instead of holding the
+// probe (the request has no other deadline).
+func TestReadinessGivesUpOnAHungDatabase(t *testing.T) {
+	s := newServer(t, bunstoretest.SQLite(t), func(ec *engine.Config, _ *Config) { ec.Store = hungStore{ec.Store} })
+	done := make(chan reply, 1)
+	go func() {
+		r, err := s.send(call{method: http.MethodGet, path: "/readyz"})
+		if err != nil {
+			r = reply{status: -1, body: []byte(err.Error())}
+		}
+		done <- r
+	}()
+	select {
+	case r := <-done:
+		if r.status != http.StatusServiceUnavailable || r.problem(t).Code != engine.EUNAVAILABLE {
+			t.Fatalf("readyz on a hung database: %d %s", r.status, r.body)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("readyz hung with the database")
+	}
+}
+
 func TestMetrics(t *testing.T) {
 	s := newServer(t, bunstoretest.SQLite(t))
 	fac, _ := s.account("Metrics")
