@@ -54,32 +54,56 @@ const maxCachedAnalyses = 512
 // which starts when the running one ends and reads everything afresh.
 // Every reader still gets an analysis that began after it arrived, and so
 // includes every rating acknowledged before it asked.
+//
+// A reader who finds one running does not even read the version: the
+// queued analysis reads it when it starts, and reuses the cached one if
+// nothing changed.
 func (e *Engine) analyse(ctx context.Context, g *Group, rd *Round, pseudonymous bool) (*analysis.Result, error) {
-	rounds, version, err := e.snapshotVersion(ctx, g, rd)
-	if err != nil {
-		return nil, err
-	}
-	key := analysisKey{roundID: rd.ID, version: version, pseudonymous: pseudonymous}
 	view := analysisView{roundID: rd.ID, pseudonymous: pseudonymous}
 	e.analysisMu.Lock()
-	ent, ok := e.analysisCache[key]
-	if !ok {
-		q, running := e.analysisRunning[view]
-		switch {
-		case !running:
-			ent = &analysisEntry{done: make(chan struct{})}
-			e.cacheAnalysis(key, ent)
-			e.analysisRunning[view] = &analysisQueue{}
-			// Other readers may wait on this computation, so one caller
-			// going away must not fail it for them.
-			go e.runAnalyses(context.WithoutCancel(ctx), view, key, ent, g, rounds)
-		case q.next != nil:
-			ent = q.next
-		default:
-			ent = &analysisEntry{done: make(chan struct{})}
-			q.next, q.nextCtx = ent, context.WithoutCancel(ctx)
+	ent := e.queueAnalysis(ctx, view)
+	e.analysisMu.Unlock()
+	if ent == nil {
+		rounds, version, err := e.snapshotVersion(ctx, g, rd)
+		if err != nil {
+			return nil, err
 		}
+		key := analysisKey{roundID: rd.ID, version: version, pseudonymous: pseudonymous}
+		e.analysisMu.Lock()
+		var ok bool
+		if ent, ok = e.analysisCache[key]; !ok {
+			// One may have started while the version was read.
+			if ent = e.queueAnalysis(ctx, view); ent == nil {
+				ent = &analysisEntry{done: make(chan struct{})}
+				e.cacheAnalysis(key, ent)
+				e.analysisRunning[view] = &analysisQueue{}
+				// Other readers may wait on this computation, so one caller
+				// going away must not fail it for them.
+				go e.runAnalyses(context.WithoutCancel(ctx), view, key, ent, g, rounds)
+			}
+		}
+		e.analysisMu.Unlock()
 	}
+	return e.awaitAnalysis(ctx, ent)
+}
+
+// queueAnalysis returns the analysis queued behind view's running one,
+// queueing one if there is none yet, or nil if none is running. The
+// caller holds analysisMu.
+func (e *Engine) queueAnalysis(ctx context.Context, view analysisView) *analysisEntry {
+	q, running := e.analysisRunning[view]
+	if !running {
+		return nil
+	}
+	if q.next == nil {
+		q.next, q.nextCtx = &analysisEntry{done: make(chan struct{})}, context.WithoutCancel(ctx)
+	}
+	return q.next
+}
+
+// awaitAnalysis waits for ent as one of its readers.
+func (e *Engine) awaitAnalysis(ctx context.Context, ent *analysisEntry) (*analysis.Result, error) {
+	e.analysisMu.Lock()
 	ent.readers++
 	e.analysisMu.Unlock()
 	defer func() {
