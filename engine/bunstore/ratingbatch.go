@@ -2,6 +2,7 @@ package bunstore
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -149,13 +150,19 @@ func (s *Store) commitRatingBatch(batch []*pendingRating) {
 }
 
 // writeRatingBatch writes ws in order in one transaction: all of them, or
-// on an error none.
-func (s *Store) writeRatingBatch(ctx context.Context, ws []*engine.RatingWrite) ([]*engine.RatingWritten, error) {
+// on an error none. A panic becomes the batch's error: the batch's callers
+// and those queued behind it wait on this one, and must hear back.
+func (s *Store) writeRatingBatch(ctx context.Context, ws []*engine.RatingWrite) (outs []*engine.RatingWritten, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			outs, err = nil, &engine.Error{Code: engine.EINTERNAL, Message: "the rating write failed", Err: fmt.Errorf("panic: %v", r)}
+		}
+	}()
 	if s.db.Dialect() == migrations.DialectPostgres {
 		return s.writeRatingPipeline(ctx, ws)
 	}
-	outs := make([]*engine.RatingWritten, len(ws))
-	err := s.atomic(ctx, func(idb bun.IDB) error {
+	outs = make([]*engine.RatingWritten, len(ws))
+	err = s.atomic(ctx, func(idb bun.IDB) error {
 		tx, ok := idb.(bun.Tx)
 		if !ok {
 			return &engine.Error{Code: engine.EINTERNAL, Message: "the rating write runs outside a transaction"}

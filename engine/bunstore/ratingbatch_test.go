@@ -173,3 +173,41 @@ func seedRound(t *testing.T, s engine.Store, nMembers, nProposals int) *benchRou
 	}
 	return w
 }
+
+// TestRatingBatchSurvivesAPanic: a write that panics (here a programming
+// error: no audit event) fails alone with an internal error, and the
+// writes after it are still taken, instead of every later rating waiting
+// on a batch that never ends.
+func TestRatingBatchSurvivesAPanic(t *testing.T) {
+	bunstoretest.Each(t, func(t *testing.T, db *bunstore.DB) {
+		s := bunstore.NewStore(db)
+		w := seedRound(t, s, 2, 2)
+		ctx := context.Background()
+		rev, err := s.RoundRevision(ctx, w.round.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write := func(n int, audited bool) *engine.RatingWrite {
+			now := benchTime.Add(time.Duration(n) * time.Minute)
+			v := 3
+			m := w.members[n%2]
+			ev := &engine.RatingEvent{ID: engine.NewID(now), GroupID: w.group.ID, RoundID: w.round.ID, ProposalID: w.proposals[n%2].ID,
+				MemberID: m.ID, Value: &v, Mode: engine.ModeSelf, EnteredBy: m.ID, BodyHash: "h", CreatedAt: now}
+			rw := &engine.RatingWrite{Event: ev, Revision: rev}
+			if audited {
+				rw.Audit = &engine.AuditEvent{ID: engine.NewID(now), GroupID: w.group.ID, ActorID: m.ID, Action: "rating.submitted",
+					SubjectType: "rating_event", SubjectID: ev.ID, CreatedAt: now}
+			}
+			return rw
+		}
+		if _, err := s.WriteRating(ctx, write(1, false)); engine.ErrorCode(err) != engine.EINTERNAL {
+			t.Fatalf("a write that panics: %v, want an internal error", err)
+		}
+		for n := 2; n < 6; n++ {
+			out, err := s.WriteRating(ctx, write(n, true))
+			if err != nil || !out.Written {
+				t.Fatalf("write %d after the panic: %+v, %v", n, out, err)
+			}
+		}
+	})
+}
