@@ -94,22 +94,30 @@ func (s *Store) CreateSession(ctx context.Context, sess *engine.Session) error {
 // RevokeSession marks a session revoked at at. Revoking a revoked session
 // keeps the first time and succeeds; an unknown hash is ENOTFOUND.
 func (s *Store) RevokeSession(ctx context.Context, hash string, at time.Time) error {
+	_, err := s.revokeSession(ctx, hash, at)
+	return err
+}
+
+// revokeSession marks an unrevoked session revoked at at, in one
+// conditional UPDATE, and reports whether this call revoked it (false: it
+// was revoked already). An unknown hash is ENOTFOUND.
+func (s *Store) revokeSession(ctx context.Context, hash string, at time.Time) (bool, error) {
 	res, err := s.idb.NewUpdate().Model((*sessionRow)(nil)).Set("revoked_at = ?", utc(at)).
 		Where("hash = ?", hash).Where("revoked_at IS NULL").Exec(ctx)
 	if err != nil {
-		return MapError(err, "session")
+		return false, MapError(err, "session")
 	}
 	if n, err := res.RowsAffected(); err != nil || n > 0 {
-		return MapError(err, "session")
+		return err == nil, MapError(err, "session")
 	}
 	exists, err := s.idb.NewSelect().Model((*sessionRow)(nil)).Where("s.hash = ?", hash).Exists(ctx)
 	if err != nil {
-		return MapError(err, "session")
+		return false, MapError(err, "session")
 	}
 	if !exists {
-		return notFound("session")
+		return false, notFound("session")
 	}
-	return nil
+	return false, nil
 }
 
 // RevokeMemberSessions revokes every unrevoked session of a member.
