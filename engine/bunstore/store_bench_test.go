@@ -92,53 +92,60 @@ func BenchmarkSubmitRating(b *testing.B) {
 		s := bunstore.NewStore(db)
 		w := seedBenchRound(b, s, 64, 60)
 		ctx := context.Background()
-		var seq, client atomic.Int64
-		var mu sync.Mutex
-		var latencies []time.Duration
-		b.SetParallelism(32) // 32 × GOMAXPROCS(2) = 64 clients
-		b.ResetTimer()
-		b.RunParallel(func(pb *testing.PB) {
-			m := w.members[int(client.Add(1)-1)%len(w.members)]
-			var mine []time.Duration
-			defer func() {
-				mu.Lock()
-				latencies = append(latencies, mine...)
-				mu.Unlock()
-			}()
-			for pb.Next() {
-				start := time.Now()
-				n := seq.Add(1)
-				p := w.proposals[int(n)%len(w.proposals)]
-				at := benchTime.Add(time.Hour + time.Duration(n)*time.Microsecond)
-				v := 1 + int(n)%5
-				err := s.InTx(ctx, func(tx engine.Tx) error {
-					ev := &engine.RatingEvent{ID: engine.NewID(at), GroupID: w.group.ID, RoundID: w.round.ID, ProposalID: p.ID,
-						MemberID: m.ID, Value: &v, Mode: engine.ModeSelf, EnteredBy: m.ID,
-						IdempotencyKey: fmt.Sprintf("k%d", n), CreatedAt: at}
-					cur, err := tx.CurrentRating(ctx, w.round.ID, p.ID, m.ID)
-					switch engine.ErrorCode(err) {
-					case "":
-						ev.PreviousEventID = cur.ID
-					case engine.ENOTFOUND:
-					default:
-						return err
-					}
-					return tx.AppendRatingEvent(ctx, ev)
-				})
-				if err != nil {
-					b.Errorf("submit: %v", err)
-					return
+		rateConcurrently(b, w, func(m *engine.Member, p *engine.Proposal, n int64) error {
+			at := benchTime.Add(time.Hour + time.Duration(n)*time.Microsecond)
+			v := 1 + int(n)%5
+			return s.InTx(ctx, func(tx engine.Tx) error {
+				ev := &engine.RatingEvent{ID: engine.NewID(at), GroupID: w.group.ID, RoundID: w.round.ID, ProposalID: p.ID,
+					MemberID: m.ID, Value: &v, Mode: engine.ModeSelf, EnteredBy: m.ID,
+					IdempotencyKey: fmt.Sprintf("k%d", n), CreatedAt: at}
+				cur, err := tx.CurrentRating(ctx, w.round.ID, p.ID, m.ID)
+				switch engine.ErrorCode(err) {
+				case "":
+					ev.PreviousEventID = cur.ID
+				case engine.ENOTFOUND:
+				default:
+					return err
 				}
-				mine = append(mine, time.Since(start))
-			}
+				return tx.AppendRatingEvent(ctx, ev)
+			})
 		})
-		b.StopTimer()
-		if len(latencies) > 0 {
-			slices.Sort(latencies)
-			b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "p99-ms")
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ratings/s")
+	})
+}
+
+// rateConcurrently runs b.N calls of rate from 64 concurrent clients, each
+// a member of w, cycling over w's proposals (n numbers the call), and
+// reports ratings/s and the 99th-percentile latency.
+func rateConcurrently(b *testing.B, w *benchRound, rate func(m *engine.Member, p *engine.Proposal, n int64) error) {
+	var seq, client atomic.Int64
+	var mu sync.Mutex
+	var latencies []time.Duration
+	b.SetParallelism(32) // 32 × GOMAXPROCS(2) = 64 clients
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		m := w.members[int(client.Add(1)-1)%len(w.members)]
+		var mine []time.Duration
+		defer func() {
+			mu.Lock()
+			latencies = append(latencies, mine...)
+			mu.Unlock()
+		}()
+		for pb.Next() {
+			start := time.Now()
+			n := seq.Add(1)
+			if err := rate(m, w.proposals[int(n)%len(w.proposals)], n); err != nil {
+				b.Errorf("rating %d: %v", n, err)
+				return
+			}
+			mine = append(mine, time.Since(start))
 		}
 	})
+	b.StopTimer()
+	if len(latencies) > 0 {
+		slices.Sort(latencies)
+		b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ratings/s")
+	}
 }
 
 // BenchmarkRoundVersion measures RoundVersion, the check an analysis cache
